@@ -1,0 +1,308 @@
+"""API v1: JSON, ``Authorization: Bearer <token>``, OpenAPI at /api/v1/docs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import HttpBearer
+
+from uptake.accounts.models import ApiToken, profile_of
+from uptake.campaigns.models import Campaign
+from uptake.reports.actions import ReportInvalid, submit_report
+from uptake.reports.models import Report, percent
+from uptake.reports.summary import build_summary
+from uptake.units.models import Unit
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        user = ApiToken.authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="uptake API",
+    version="1",
+    description="Daily reports of a campaign's units against its targets.",
+    auth=TokenAuth(),
+    urls_namespace="api",
+)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, field: str, message: str):
+        self.status, self.field, self.message = status, field, message
+
+
+def _errors(status: int, errors: list[dict]) -> Any:
+    return status, {"errors": errors}
+
+
+@api.exception_handler(ApiError)
+def on_api_error(request, exc: ApiError):
+    return api.create_response(
+        request, {"errors": [{"field": exc.field, "message": exc.message}]}, status=exc.status
+    )
+
+
+@api.exception_handler(ReportInvalid)
+def on_report_invalid(request, exc: ReportInvalid):
+    errors = [{"field": e.field, "message": e.message} for e in exc.errors]
+    return api.create_response(request, {"errors": errors}, status=422)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    errors = []
+    for err in exc.errors:
+        loc = [str(part) for part in err.get("loc", ()) if part not in ("body", "payload", "query")]
+        errors.append({"field": ".".join(loc) or "body", "message": err.get("msg", "invalid")})
+    return api.create_response(request, {"errors": errors}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    message = "This unit is outside your units."
+    return api.create_response(request, {"errors": [{"field": "unit", "message": message}]}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return api.create_response(
+        request, {"errors": [{"field": "authorization", "message": "A valid token is required."}]},
+        status=401,
+    )
+
+
+class FiguresOut(Schema):
+    with_smartphone: int
+    installed: int
+    percent: float | None
+
+
+class ReportIn(Schema):
+    campaign: str
+    unit: str
+    date: dt.date
+    figures: dict[str, Any]
+    note: str = ""
+    on_behalf: bool = False
+    source: str = ""
+    received_at: dt.datetime | None = None
+
+
+class ReportOut(Schema):
+    campaign: str
+    unit: str
+    date: dt.date
+    revision: int
+    status: str
+    submitted_at: str
+    first_submitted_at: str
+    figures: dict[str, FiguresOut]
+    note: str
+
+
+class ErrorOut(Schema):
+    errors: list[dict[str, str]]
+
+
+def report_out(report: Report) -> dict:
+    tz = report.campaign.tz
+    return {
+        "campaign": report.campaign.slug,
+        "unit": report.unit.code,
+        "date": report.date,
+        "revision": report.revision,
+        "status": report.status,
+        "submitted_at": report.submitted_at.astimezone(tz).isoformat(),
+        "first_submitted_at": report.first_submitted_at.astimezone(tz).isoformat(),
+        "figures": {
+            key: {**g, "percent": percent(g["installed"], g["with_smartphone"])}
+            for key, g in report.figures.items()
+        },
+        "note": report.note,
+    }
+
+
+def _campaign(slug: str) -> Campaign:
+    campaign = Campaign.objects.select_related("root").filter(slug=slug).first()
+    if campaign is None:
+        raise ApiError(404, "campaign", f"Unknown campaign {slug!r}.")
+    return campaign
+
+
+def _unit(code: str, field: str = "unit") -> Unit:
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        raise ApiError(404, field, f"Unknown unit {code!r}.")
+    return unit
+
+
+def _readable_unit(request, code: str, field: str = "unit") -> Unit:
+    unit = _unit(code, field)
+    if not profile_of(request.user).can_read(unit):
+        raise ApiError(403, field, "This unit is outside your units.")
+    return unit
+
+
+@api.post(
+    "/reports",
+    response={201: ReportOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Submit a unit's daily figures (a second submission is a new revision)",
+)
+def post_report(request, payload: ReportIn):
+    campaign = _campaign(payload.campaign)
+    unit = _unit(payload.unit)
+    report = submit_report(
+        campaign=campaign,
+        unit=unit,
+        day=payload.date,
+        figures=payload.figures,
+        note=payload.note,
+        user=request.user,
+        on_behalf=payload.on_behalf,
+        source=payload.source,
+        received_at=payload.received_at,
+        via="api",
+    )
+    return 201, report_out(report)
+
+
+class SummaryQuery(Schema):
+    date: dt.date | None = None
+    root: str | None = None
+
+
+@api.get(
+    "/campaigns/{slug}/summary",
+    response={200: dict, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Who reported on a day, and every unit's figures against the targets",
+)
+def get_summary(request, slug: str, query: Query[SummaryQuery]):
+    campaign = _campaign(slug)
+    root = _readable_unit(request, query.root or campaign.root.code, "root")
+    day = query.date or min(campaign.today(), campaign.end)
+    return build_summary(campaign, day, root).as_dict()
+
+
+class CampaignOut(Schema):
+    slug: str
+    app: str
+    title: str
+    timezone: str
+    start: dt.date
+    target_date: dt.date
+    end: dt.date
+    report_due: str
+    compile_at: str
+    coordinator: str
+    root: str
+    groups: dict[str, dict[str, Any]]
+
+
+@api.get("/campaigns", response=list[CampaignOut], summary="The campaigns you take part in")
+def list_campaigns(request):
+    profile = profile_of(request.user)
+    campaigns = Campaign.objects.select_related("coordinator", "root").prefetch_related("groups")
+    if not profile.is_admin:
+        campaigns = campaigns.filter(
+            participations__unit__in=Unit.objects.filter(profile.scope_q())
+        ).distinct()
+    return [
+        {
+            "slug": c.slug,
+            "app": c.app,
+            "title": c.title,
+            "timezone": c.timezone,
+            "start": c.start,
+            "target_date": c.target_date,
+            "end": c.end,
+            "report_due": c.report_due.strftime("%H:%M"),
+            "compile_at": c.compile_at.strftime("%H:%M"),
+            "coordinator": c.coordinator.code,
+            "root": c.root.code,
+            "groups": {
+                g.key: {"name": g.name, "target_percent": float(g.target_percent)}
+                for g in c.groups.all()
+            },
+        }
+        for c in campaigns.order_by("-start")
+    ]
+
+
+class UnitOut(Schema):
+    code: str
+    name: str
+    kind: str
+    parent: str | None
+
+
+@api.get("/units", response=list[UnitOut], summary="Your units, searchable by name without diacritics")
+def list_units(request, q: str = "", limit: int = 50):
+    profile = profile_of(request.user)
+    units = Unit.search(q) if q else Unit.objects.all()
+    units = units.filter(profile.scope_q()).select_related("parent").order_by("path")
+    limit = max(1, min(limit, 500))
+    return [
+        {"code": u.code, "name": u.name, "kind": u.kind, "parent": u.parent.code if u.parent else None}
+        for u in units[:limit]
+    ]
+
+
+class RevisionOut(Schema):
+    number: int
+    submitted_at: str
+    submitted_by: str | None
+    on_behalf: bool
+    source: str
+    via: str
+    figures: dict[str, dict[str, int]]
+    note: str
+
+
+class HistoryOut(ReportOut):
+    revisions: list[RevisionOut]
+
+
+@api.get(
+    "/campaigns/{slug}/units/{code}/reports",
+    response={200: list[HistoryOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="A unit's reports, newest first, with every revision",
+)
+def unit_reports(request, slug: str, code: str):
+    campaign = _campaign(slug)
+    unit = _readable_unit(request, code)
+    reports = (
+        Report.objects.filter(campaign=campaign, unit=unit)
+        .select_related("campaign", "unit")
+        .prefetch_related("revisions__submitted_by")
+        .order_by("-date")
+    )
+    tz = campaign.tz
+    return [
+        {
+            **report_out(r),
+            "revisions": [
+                {
+                    "number": rev.number,
+                    "submitted_at": rev.submitted_at.astimezone(tz).isoformat(),
+                    "submitted_by": rev.submitted_by.username if rev.submitted_by else None,
+                    "on_behalf": rev.on_behalf,
+                    "source": rev.source,
+                    "via": rev.via,
+                    "figures": rev.figures,
+                    "note": rev.note,
+                }
+                for rev in r.revisions.all()
+            ],
+        }
+        for r in reports
+    ]

@@ -1,0 +1,106 @@
+"""A campaign: targets, deadlines and which units report which groups. Loaded from a file."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from django.db import models
+from django.utils import timezone as django_tz
+from django.utils.translation import gettext_lazy as _
+
+from uptake.units.models import Unit
+
+
+class Campaign(models.Model):
+    slug = models.SlugField(_("slug"), max_length=64, unique=True)
+    app = models.CharField(_("app"), max_length=100)
+    title = models.CharField(_("title"), max_length=300)
+    timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Ho_Chi_Minh")
+    start = models.DateField(_("first reporting day"))
+    target_date = models.DateField(_("target date"))
+    end = models.DateField(_("last reporting day"))
+    report_due = models.TimeField(_("daily report deadline"), default=time(15, 0))
+    compile_at = models.TimeField(_("daily compile time"), default=time(16, 30))
+    coordinator = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="coordinated_campaigns"
+    )
+    root = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="rooted_campaigns", help_text="top unit"
+    )
+    # The file as last loaded, for reference and for later sections (#3 documents, #6 jobs).
+    source = models.JSONField(default=dict, blank=True)
+    loaded_at = models.DateTimeField(default=django_tz.now)
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def today(self) -> date:
+        return django_tz.now().astimezone(self.tz).date()
+
+    def deadline(self, day: date) -> datetime:
+        """The moment reports for ``day`` are due, in the campaign's time zone."""
+        return datetime.combine(day, self.report_due, tzinfo=self.tz)
+
+    def status_at(self, day: date, first_submitted_at: datetime) -> str:
+        from uptake.reports.models import Status
+
+        return Status.ON_TIME if first_submitted_at <= self.deadline(day) else Status.LATE
+
+    def reporting_days(self) -> list[date]:
+        from datetime import timedelta
+
+        last = min(self.end, self.today())
+        return [self.start + timedelta(n) for n in range((last - self.start).days + 1)]
+
+    def participations_on(self, day: date):
+        """The units expected to report on ``day``."""
+        return self.participations.filter(active_from__lte=day).filter(
+            models.Q(active_until__isnull=True) | models.Q(active_until__gte=day)
+        )
+
+
+class Group(models.Model):
+    """A population counted by the campaign (staff, residents) with its target."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="groups")
+    key = models.SlugField(max_length=32)
+    name = models.CharField(max_length=200)
+    target_percent = models.DecimalField(max_digits=5, decimal_places=2)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ("position",)
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "key"], name="group_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Participation(models.Model):
+    """A unit's part in a campaign: the groups it reports and when it is expected to."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="participations")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="participations")
+    groups = models.JSONField(default=list)  # group keys, in the campaign's order
+    active_from = models.DateField()
+    # Set when the unit disappears from the campaign file: expected up to this day, not after.
+    active_until = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "unit"], name="participation_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} in {self.campaign}"

@@ -1,0 +1,257 @@
+"""The one path by which figures enter uptake: the web form, on-behalf entry and the API."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from uptake.accounts.models import profile_of
+from uptake.campaigns.models import Campaign, Participation
+from uptake.reports.models import AuditEntry, Report, Revision
+from uptake.units.models import Unit
+
+FIELDS = ("with_smartphone", "installed")
+NOTE_MAX = 2000
+# "5200", "5.200", "5,200" or "5 200": digits, optionally grouped by thousands.
+WHOLE_TEXT = re.compile(r"^\d+$|^\d{1,3}([.,\s]\d{3})+$")
+
+
+@dataclass
+class FieldError:
+    field: str
+    message: str
+
+
+class ReportInvalid(Exception):
+    """The submission breaks a rule; nothing was saved."""
+
+    def __init__(self, errors: list[FieldError]):
+        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
+        self.errors = errors
+
+
+def whole_number(value) -> int | None:
+    """``value`` as a whole number ≥ 0, or None when it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, str) and WHOLE_TEXT.match(value.strip()):
+        return int(re.sub(r"\D", "", value))
+    return None
+
+
+def clean_figures(participation: Participation, raw) -> tuple[dict, list[FieldError]]:
+    """Check the shape of ``raw`` figures for the unit's groups; return them cleaned."""
+    errors: list[FieldError] = []
+    figures: dict = {}
+    if not isinstance(raw, dict):
+        return figures, [FieldError("figures", _("Figures must be given per group."))]
+    for key in raw:
+        if key not in participation.groups:
+            errors.append(
+                FieldError(f"figures.{key}", _("This unit does not report this group."))
+            )
+    for key in participation.groups:
+        group = raw.get(key)
+        if group is None:
+            errors.append(FieldError(f"figures.{key}", _("The figures of this group are required.")))
+            continue
+        if not isinstance(group, dict):
+            errors.append(FieldError(f"figures.{key}", _("Give with_smartphone and installed.")))
+            continue
+        for name in group:
+            if name not in FIELDS:
+                errors.append(FieldError(f"figures.{key}.{name}", _("Unknown figure.")))
+        cleaned = {}
+        for name in FIELDS:
+            if group.get(name) is None or group.get(name) == "":
+                errors.append(FieldError(f"figures.{key}.{name}", _("This figure is required.")))
+                continue
+            number = whole_number(group[name])
+            if number is None:
+                errors.append(
+                    FieldError(f"figures.{key}.{name}", _("Enter a whole number, 0 or more."))
+                )
+            elif number > 10**9:
+                errors.append(FieldError(f"figures.{key}.{name}", _("This number is too large.")))
+            else:
+                cleaned[name] = number
+        if len(cleaned) == 2 and cleaned["installed"] > cleaned["with_smartphone"]:
+            errors.append(
+                FieldError(
+                    f"figures.{key}.installed",
+                    _("Installed cannot be more than the number with a smartphone."),
+                )
+            )
+        figures[key] = cleaned
+    return figures, errors
+
+
+def check_date(campaign: Campaign, day: date) -> list[FieldError]:
+    fmt = "d/m/Y"
+    if day < campaign.start:
+        msg = _("The campaign's first reporting day is %(day)s.")
+        return [FieldError("date", msg % {"day": date_format(campaign.start, fmt)})]
+    if day > campaign.end:
+        msg = _("The campaign's last reporting day is %(day)s.")
+        return [FieldError("date", msg % {"day": date_format(campaign.end, fmt)})]
+    if day > campaign.today():
+        return [FieldError("date", _("A report cannot be made for a day that has not come yet."))]
+    return []
+
+
+def previous_figures(campaign: Campaign, unit: Unit, day: date) -> Report | None:
+    """The latest report of the unit dated on or before ``day`` (the latest figures it gave)."""
+    return (
+        Report.objects.filter(campaign=campaign, unit=unit, date__lte=day).order_by("-date").first()
+    )
+
+
+def check_decrease(previous: Report | None, figures: dict, note: str) -> list[FieldError]:
+    if previous is None or note.strip():
+        return []
+    errors = []
+    for key, group in figures.items():
+        before = (previous.figures.get(key) or {}).get("installed")
+        if before is not None and "installed" in group and group["installed"] < before:
+            msg = _(
+                "Lower than the %(before)s reported for %(day)s: explain the correction in the note."
+            )
+            errors.append(
+                FieldError(
+                    f"figures.{key}.installed",
+                    msg % {"before": before, "day": date_format(previous.date, "d/m/Y")},
+                )
+            )
+    return errors
+
+
+def submit_report(
+    *,
+    campaign: Campaign,
+    unit: Unit,
+    day: date,
+    figures,
+    user,
+    note: str = "",
+    on_behalf: bool = False,
+    source: str = "",
+    received_at: datetime | None = None,
+    via: str = "web",
+) -> Report:
+    """Store a report (or a new revision of it) after checking every rule.
+
+    Raises PermissionDenied when the user may not submit for the unit, ReportInvalid with
+    every offending field when a rule is broken. Either way nothing is written.
+    """
+    profile = profile_of(user)
+    if not profile.can_submit(unit):
+        raise PermissionDenied("unit outside the user's units")
+    if on_behalf and not profile.enters_on_behalf:
+        raise PermissionDenied("only coordinators enter figures on behalf of a unit")
+
+    now = timezone.now()
+    note = (note or "").strip()
+    source = (source or "").strip()
+    errors: list[FieldError] = []
+    participation = campaign.participations_on(min(day, campaign.today())).filter(unit=unit).first()
+    if participation is None:
+        raise ReportInvalid([FieldError("unit", _("This unit does not report in this campaign."))])
+    errors += check_date(campaign, day)
+    cleaned, figure_errors = clean_figures(participation, figures)
+    errors += figure_errors
+    if len(note) > NOTE_MAX:
+        errors.append(FieldError("note", _("The note is too long.")))
+    if on_behalf and not source:
+        errors.append(FieldError("source", _("Say how the unit sent its figures.")))
+    if received_at is not None:
+        if not on_behalf:
+            errors.append(FieldError("received_at", _("Only figures entered on behalf have one.")))
+        elif received_at > now:
+            errors.append(FieldError("received_at", _("This time has not come yet.")))
+    _raise_if(errors)
+
+    arrived = received_at or now
+    with transaction.atomic():
+        report = _locked_report(campaign, unit, day)
+        created = False
+        if report is None:
+            _raise_if(check_decrease(previous_figures(campaign, unit, day), cleaned, note))
+            try:
+                with transaction.atomic():
+                    report = Report.objects.create(
+                        campaign=campaign,
+                        unit=unit,
+                        date=day,
+                        status=campaign.status_at(day, arrived),
+                        first_submitted_at=arrived,
+                        revision=1,
+                        submitted_at=now,
+                        figures=cleaned,
+                        note=note,
+                    )
+                created = True
+            except IntegrityError:
+                # Another submission for the same unit and day won the race: become its revision.
+                report = _locked_report(campaign, unit, day)
+        before = None
+        if not created:
+            _raise_if(check_decrease(report, cleaned, note))
+            before = {"figures": report.figures, "note": report.note}
+            report.revision += 1
+            report.figures = cleaned
+            report.note = note
+            report.submitted_at = now
+            report.save(update_fields=["revision", "figures", "note", "submitted_at"])
+        Revision.objects.create(
+            report=report,
+            number=report.revision,
+            figures=cleaned,
+            note=note,
+            submitted_by=user,
+            submitted_at=now,
+            on_behalf=on_behalf,
+            source=source,
+            received_at=received_at,
+            via=via,
+        )
+        AuditEntry.objects.create(
+            at=now,
+            actor=user,
+            action="report.revise" if before else "report.submit",
+            object_type="report",
+            object_id=str(report.pk),
+            before=before,
+            after={
+                "campaign": campaign.slug,
+                "unit": unit.code,
+                "date": day.isoformat(),
+                "revision": report.revision,
+                "figures": cleaned,
+                "note": note,
+                "on_behalf": on_behalf,
+                "source": source,
+            },
+        )
+    return report
+
+
+def _raise_if(errors: list[FieldError]) -> None:
+    if errors:
+        raise ReportInvalid(errors)
+
+
+def _locked_report(campaign: Campaign, unit: Unit, day: date) -> Report | None:
+    return (
+        Report.objects.select_for_update()
+        .filter(campaign=campaign, unit=unit, date=day)
+        .first()
+    )

@@ -1,0 +1,152 @@
+"""The state of a campaign on one day: who reported, when, and how far each unit is from target.
+
+One function serves the API's summary, the coordinator's status page and (#3) the compilation.
+Its database queries do not grow with the number of units: the participations with the id of
+each unit's latest report on or before the day (one query), then those reports (one query).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import OuterRef, Subquery
+
+from uptake.campaigns.models import Campaign, Group
+from uptake.reports.models import Report, Status, percent
+from uptake.units.models import Unit
+
+
+@dataclass
+class GroupFigures:
+    key: str
+    with_smartphone: int | None
+    installed: int | None
+    target_percent: float
+
+    @property
+    def percent(self) -> float | None:
+        if self.with_smartphone is None or self.installed is None:
+            return None
+        return percent(self.installed, self.with_smartphone)
+
+    @property
+    def met(self) -> bool:
+        return self.percent is not None and self.percent >= self.target_percent
+
+    def as_dict(self) -> dict:
+        return {
+            "with_smartphone": self.with_smartphone,
+            "installed": self.installed,
+            "percent": self.percent,
+            "target_percent": self.target_percent,
+            "met": self.met,
+        }
+
+
+@dataclass
+class UnitRow:
+    unit: Unit
+    status: str
+    submitted_at: datetime | None  # first arrival of the day's report (decides the status)
+    revision: int | None
+    figures_date: date | None
+    groups: dict[str, GroupFigures]
+    note: str = ""
+
+
+@dataclass
+class Summary:
+    campaign: Campaign
+    date: date
+    root: Unit
+    groups: list[Group]
+    rows: list[UnitRow]
+    totals: dict[str, GroupFigures] = field(default_factory=dict)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {"expected": len(self.rows), Status.ON_TIME: 0, Status.LATE: 0, Status.MISSING: 0}
+        for row in self.rows:
+            counts[row.status] += 1
+        return counts
+
+    def as_dict(self) -> dict:
+        tz = self.campaign.tz
+        return {
+            "campaign": self.campaign.slug,
+            "date": self.date.isoformat(),
+            "root": self.root.code,
+            "reporting": self.counts,
+            "totals": {key: g.as_dict() for key, g in self.totals.items()},
+            "units": [
+                {
+                    "code": row.unit.code,
+                    "name": row.unit.name,
+                    "kind": row.unit.kind,
+                    "status": row.status,
+                    "submitted_at": row.submitted_at.astimezone(tz).isoformat()
+                    if row.submitted_at
+                    else None,
+                    "revision": row.revision,
+                    "figures_date": row.figures_date.isoformat() if row.figures_date else None,
+                    "groups": {key: g.as_dict() for key, g in row.groups.items()},
+                }
+                for row in self.rows
+            ],
+        }
+
+
+def build_summary(campaign: Campaign, day: date, root: Unit | None = None) -> Summary:
+    root = root or campaign.root
+    groups = list(campaign.groups.all())
+    targets = {g.key: float(g.target_percent) for g in groups}
+    latest = (
+        Report.objects.filter(campaign=campaign, unit=OuterRef("unit_id"), date__lte=day)
+        .order_by("-date")
+        .values("pk")[:1]
+    )
+    participations = (
+        campaign.participations_on(day)
+        .filter(unit__path__startswith=root.path)
+        .select_related("unit")
+        .annotate(latest_id=Subquery(latest))
+        .order_by("unit__path")
+    )
+    # The same participations as a subquery: one query for every report, however many units.
+    reports = {
+        r.pk: r
+        for r in Report.objects.only(
+            "date", "status", "first_submitted_at", "revision", "figures", "note"
+        ).filter(pk__in=participations.values("latest_id"))
+    }
+    participations = list(participations)
+
+    totals = {g.key: GroupFigures(g.key, 0, 0, targets[g.key]) for g in groups}
+    rows = []
+    for p in participations:
+        report = reports.get(p.latest_id)
+        today = report is not None and report.date == day
+        figures = report.figures if report else {}
+        row_groups = {}
+        for key in p.groups:
+            numbers = figures.get(key) or {}
+            g = GroupFigures(
+                key, numbers.get("with_smartphone"), numbers.get("installed"), targets.get(key, 0)
+            )
+            row_groups[key] = g
+            if g.with_smartphone is not None and g.installed is not None and key in totals:
+                totals[key].with_smartphone += g.with_smartphone
+                totals[key].installed += g.installed
+        rows.append(
+            UnitRow(
+                unit=p.unit,
+                status=report.status if today else Status.MISSING,
+                submitted_at=report.first_submitted_at if today else None,
+                revision=report.revision if today else None,
+                figures_date=report.date if report else None,
+                groups=row_groups,
+                note=report.note if today else "",
+            )
+        )
+    return Summary(campaign, day, root, groups, rows, totals)
