@@ -44,6 +44,11 @@ CAMPAIGN = {
         "staff": {"name": "Cán bộ, công chức, viên chức, người lao động", "target_percent": 100},
         "residents": {"name": "Người dân", "target_percent": 60},
     },
+    "activities": {
+        "broadcasts": {"name": "Phát thanh trên hệ thống loa", "unit": "lượt", "daily_min": 2},
+        "leaflets": {"name": "Tờ rơi đã phát", "unit": "tờ"},
+        "meetings": {"name": "Cuộc họp, buổi tuyên truyền", "unit": "buổi"},
+    },
     "units": [
         {
             "code": "87",
@@ -56,13 +61,15 @@ CAMPAIGN = {
                     "kind": "district",
                     "units": [
                         {"code": "870-VHTT", "name": "Phòng Văn hóa và Thông tin",
-                         "kind": "office", "reports": ["staff"]},
+                         "kind": "office", "reports": ["staff"], "activities": ["meetings"]},
                         {"code": "870-NV", "name": "Phòng Nội vụ", "kind": "office",
                          "reports": ["staff"]},
                         {"code": "870-TTT", "name": "Thị trấn Thường Thới Tiền", "kind": "town",
-                         "reports": ["staff", "residents"]},
+                         "reports": ["staff", "residents"],
+                         "activities": ["broadcasts", "leaflets", "meetings"]},
                         {"code": "870-LKA", "name": "Xã Long Khánh A", "kind": "commune",
-                         "reports": ["staff", "residents"]},
+                         "reports": ["staff", "residents"],
+                         "activities": ["broadcasts", "leaflets", "meetings"]},
                     ],
                 },
                 {

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
 
@@ -39,10 +39,6 @@ api = NinjaAPI(
 class ApiError(Exception):
     def __init__(self, status: int, field: str, message: str):
         self.status, self.field, self.message = status, field, message
-
-
-def _errors(status: int, errors: list[dict]) -> Any:
-    return status, {"errors": errors}
 
 
 @api.exception_handler(ApiError)
@@ -92,6 +88,7 @@ class ReportIn(Schema):
     unit: str
     date: dt.date
     figures: dict[str, Any]
+    activities: dict[str, Any] | None = None
     note: str = ""
     on_behalf: bool = False
     source: str = ""
@@ -107,6 +104,7 @@ class ReportOut(Schema):
     submitted_at: str
     first_submitted_at: str
     figures: dict[str, FiguresOut]
+    activities: dict[str, int]
     note: str
 
 
@@ -128,6 +126,7 @@ def report_out(report: Report) -> dict:
             key: {**g, "percent": percent(g["installed"], g["with_smartphone"])}
             for key, g in report.figures.items()
         },
+        "activities": report.activities,
         "note": report.note,
     }
 
@@ -166,6 +165,7 @@ def post_report(request, payload: ReportIn):
         unit=unit,
         day=payload.date,
         figures=payload.figures,
+        activities=payload.activities,
         note=payload.note,
         user=request.user,
         on_behalf=payload.on_behalf,
@@ -173,7 +173,7 @@ def post_report(request, payload: ReportIn):
         received_at=payload.received_at,
         via="api",
     )
-    return 201, report_out(report)
+    return Status(201, report_out(report))
 
 
 class SummaryQuery(Schema):
@@ -265,6 +265,7 @@ class RevisionOut(Schema):
     source: str
     via: str
     figures: dict[str, dict[str, int]]
+    activities: dict[str, int]
     note: str
 
 
@@ -299,6 +300,7 @@ def unit_reports(request, slug: str, code: str):
                     "source": rev.source,
                     "via": rev.via,
                     "figures": rev.figures,
+                    "activities": rev.activities,
                     "note": rev.note,
                 }
                 for rev in r.revisions.all()

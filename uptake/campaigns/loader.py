@@ -18,7 +18,7 @@ from django.utils import timezone
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from pydantic import field_validator, model_validator
 
-from uptake.campaigns.models import Campaign, Group, Participation
+from uptake.campaigns.models import Activity, Campaign, Group, Participation
 from uptake.units.models import Unit
 
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
@@ -44,11 +44,18 @@ class GroupSpec(Strict):
     target_percent: float = Field(ge=0, le=100)
 
 
+class ActivitySpec(Strict):
+    name: Text
+    unit: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+    daily_min: int | None = Field(default=None, ge=0)
+
+
 class UnitSpec(Strict):
     code: Code
     name: Text
     kind: Unit.Kind
     reports: list[Key] = []
+    activities: list[Key] = []
     units: list[UnitSpec] = []
 
     @field_validator("code", mode="before")
@@ -71,6 +78,7 @@ class CampaignSpec(Strict):
     compile_at: str = "16:30"
     coordinator: Code
     groups: dict[Key, GroupSpec] = Field(min_length=1)
+    activities: dict[Key, ActivitySpec] = {}
     units: list[UnitSpec] = Field(min_length=1, max_length=1)
 
     @field_validator("timezone")
@@ -153,6 +161,13 @@ def _check_tree(spec: CampaignSpec) -> None:
                 raise CampaignFileError(f"{where}.reports", f"unknown group {key!r}")
         if len(set(unit.reports)) != len(unit.reports):
             raise CampaignFileError(f"{where}.reports", "a group is listed twice")
+        for key in unit.activities:
+            if key not in spec.activities:
+                raise CampaignFileError(f"{where}.activities", f"unknown activity {key!r}")
+        if len(set(unit.activities)) != len(unit.activities):
+            raise CampaignFileError(f"{where}.activities", "an activity is listed twice")
+        if unit.activities and not unit.reports:
+            raise CampaignFileError(f"{where}.activities", "only a unit that reports groups has activities")
     if spec.coordinator not in seen:
         raise CampaignFileError("coordinator", f"no unit with code {spec.coordinator!r} in the file")
     if not any(unit.reports for _w, unit, _p in walk(spec.units)):
@@ -206,6 +221,18 @@ def load_campaign(data: Any) -> tuple[Campaign, dict[str, int]]:
                 defaults={"name": group.name, "target_percent": group.target_percent, "position": position},
             )
         campaign.groups.exclude(key__in=list(spec.groups)).delete()
+        for position, (key, activity) in enumerate(spec.activities.items()):
+            Activity.objects.update_or_create(
+                campaign=campaign,
+                key=key,
+                defaults={
+                    "name": activity.name,
+                    "unit": activity.unit,
+                    "daily_min": activity.daily_min,
+                    "position": position,
+                },
+            )
+        campaign.activities.exclude(key__in=list(spec.activities)).delete()
 
         today = campaign.today()
         # A unit added to a running campaign is expected from today, not from day one.
@@ -219,12 +246,15 @@ def load_campaign(data: Any) -> tuple[Campaign, dict[str, int]]:
             p = current.pop(unit.pk, None)
             if p is None:
                 Participation.objects.create(
-                    campaign=campaign, unit=unit, groups=node.reports, active_from=joins
+                    campaign=campaign,
+                    unit=unit,
+                    groups=node.reports,
+                    activities=node.activities,
+                    active_from=joins,
                 )
-            elif p.groups != node.reports or p.active_until is not None:
-                p.groups = node.reports
-                p.active_until = None
-                p.save(update_fields=["groups", "active_until"])
+            elif (p.groups, p.activities, p.active_until) != (node.reports, node.activities, None):
+                p.groups, p.activities, p.active_until = node.reports, node.activities, None
+                p.save(update_fields=["groups", "activities", "active_until"])
         for p in current.values():
             if p.active_until is None:
                 p.active_until = today

@@ -87,12 +87,34 @@ class Group(models.Model):
         return self.name
 
 
+class Activity(models.Model):
+    """Something units do to spread the word, counted per day (not cumulative): broadcasts, ..."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="activities")
+    key = models.SlugField(max_length=32)
+    name = models.CharField(max_length=200)
+    unit = models.CharField(max_length=50)  # unit of count: "lượt", "tờ", "buổi"
+    daily_min = models.PositiveIntegerField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ("position",)
+        verbose_name_plural = "activities"
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "key"], name="activity_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Participation(models.Model):
     """A unit's part in a campaign: the groups it reports and when it is expected to."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="participations")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="participations")
     groups = models.JSONField(default=list)  # group keys, in the campaign's order
+    activities = models.JSONField(default=list)  # activity keys the unit reports
     active_from = models.DateField()
     # Set when the unit disappears from the campaign file: expected up to this day, not after.
     active_until = models.DateField(null=True, blank=True)

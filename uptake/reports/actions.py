@@ -95,6 +95,31 @@ def clean_figures(participation: Participation, raw) -> tuple[dict, list[FieldEr
     return figures, errors
 
 
+def clean_activities(participation: Participation, raw) -> tuple[dict, list[FieldError]]:
+    """The day's activity counts: whole numbers ≥ 0, only the unit's declared activities."""
+    if raw is None:
+        return {}, []
+    if not isinstance(raw, dict):
+        return {}, [FieldError("activities", _("Activities must be given as counts per activity."))]
+    errors, cleaned = [], {}
+    for key, value in raw.items():
+        if key not in participation.activities:
+            errors.append(
+                FieldError(f"activities.{key}", _("This unit does not report this activity."))
+            )
+            continue
+        if value is None or value == "":
+            continue  # not reported today
+        number = whole_number(value)
+        if number is None:
+            errors.append(FieldError(f"activities.{key}", _("Enter a whole number, 0 or more.")))
+        elif number > 10**9:
+            errors.append(FieldError(f"activities.{key}", _("This number is too large.")))
+        else:
+            cleaned[key] = number
+    return cleaned, errors
+
+
 def check_date(campaign: Campaign, day: date) -> list[FieldError]:
     fmt = "d/m/Y"
     if day < campaign.start:
@@ -141,16 +166,19 @@ def submit_report(
     day: date,
     figures,
     user,
+    activities=None,
     note: str = "",
     on_behalf: bool = False,
     source: str = "",
     received_at: datetime | None = None,
     via: str = "web",
+    at: datetime | None = None,
 ) -> Report:
     """Store a report (or a new revision of it) after checking every rule.
 
     Raises PermissionDenied when the user may not submit for the unit, ReportInvalid with
     every offending field when a rule is broken. Either way nothing is written.
+    ``at`` is the moment of submission: now, except for importers and the demo's history.
     """
     profile = profile_of(user)
     if not profile.can_submit(unit):
@@ -158,7 +186,7 @@ def submit_report(
     if on_behalf and not profile.enters_on_behalf:
         raise PermissionDenied("only coordinators enter figures on behalf of a unit")
 
-    now = timezone.now()
+    now = at or timezone.now()
     note = (note or "").strip()
     source = (source or "").strip()
     errors: list[FieldError] = []
@@ -168,6 +196,8 @@ def submit_report(
     errors += check_date(campaign, day)
     cleaned, figure_errors = clean_figures(participation, figures)
     errors += figure_errors
+    counts, activity_errors = clean_activities(participation, activities)
+    errors += activity_errors
     if len(note) > NOTE_MAX:
         errors.append(FieldError("note", _("The note is too long.")))
     if on_behalf and not source:
@@ -196,6 +226,7 @@ def submit_report(
                         revision=1,
                         submitted_at=now,
                         figures=cleaned,
+                        activities=counts,
                         note=note,
                     )
                 created = True
@@ -205,16 +236,18 @@ def submit_report(
         before = None
         if not created:
             _raise_if(check_decrease(report, cleaned, note))
-            before = {"figures": report.figures, "note": report.note}
+            before = {"figures": report.figures, "activities": report.activities, "note": report.note}
             report.revision += 1
             report.figures = cleaned
+            report.activities = counts
             report.note = note
             report.submitted_at = now
-            report.save(update_fields=["revision", "figures", "note", "submitted_at"])
+            report.save(update_fields=["revision", "figures", "activities", "note", "submitted_at"])
         Revision.objects.create(
             report=report,
             number=report.revision,
             figures=cleaned,
+            activities=counts,
             note=note,
             submitted_by=user,
             submitted_at=now,
@@ -236,6 +269,7 @@ def submit_report(
                 "date": day.isoformat(),
                 "revision": report.revision,
                 "figures": cleaned,
+                "activities": counts,
                 "note": note,
                 "on_behalf": on_behalf,
                 "source": source,

@@ -38,6 +38,7 @@ class Report(models.Model):
     revision = models.PositiveIntegerField(default=1)  # number of the latest revision
     submitted_at = models.DateTimeField()  # when the latest revision arrived
     figures = models.JSONField()  # {"staff": {"with_smartphone": 41, "installed": 39}, ...}
+    activities = models.JSONField(default=dict)  # the day's counts: {"broadcasts": 2, ...}
     note = models.TextField(blank=True)
 
     class Meta:
@@ -61,6 +62,7 @@ class Revision(models.Model):
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="revisions")
     number = models.PositiveIntegerField()
     figures = models.JSONField()
+    activities = models.JSONField(default=dict)
     note = models.TextField(blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import IntegerField, OuterRef, Subquery, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 
-from uptake.campaigns.models import Campaign, Group
+from uptake.campaigns.models import Activity, Campaign, Group
 from uptake.reports.models import Report, Status, percent
 from uptake.units.models import Unit
 
@@ -53,6 +55,36 @@ class UnitRow:
     figures_date: date | None
     groups: dict[str, GroupFigures]
     note: str = ""
+    # The day's activity counts, for the activities the unit reports (None: not reported).
+    activities: dict[str, int | None] = field(default_factory=dict)
+
+    def below_minimum(self, activity: Activity) -> bool:
+        """Reported today, but fewer than the activity's daily minimum."""
+        count = self.activities.get(activity.key)
+        return (
+            activity.daily_min is not None
+            and activity.key in self.activities
+            and self.status != Status.MISSING
+            and (count or 0) < activity.daily_min
+        )
+
+
+@dataclass
+class ActivityTotal:
+    activity: Activity
+    day: int
+    since_start: int
+    below_minimum: list[Unit]
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.activity.name,
+            "unit": self.activity.unit,
+            "daily_min": self.activity.daily_min,
+            "day": self.day,
+            "since_start": self.since_start,
+            "below_minimum": [u.code for u in self.below_minimum],
+        }
 
 
 @dataclass
@@ -63,6 +95,7 @@ class Summary:
     groups: list[Group]
     rows: list[UnitRow]
     totals: dict[str, GroupFigures] = field(default_factory=dict)
+    activities: dict[str, ActivityTotal] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -79,6 +112,7 @@ class Summary:
             "root": self.root.code,
             "reporting": self.counts,
             "totals": {key: g.as_dict() for key, g in self.totals.items()},
+            "activities": {key: a.as_dict() for key, a in self.activities.items()},
             "units": [
                 {
                     "code": row.unit.code,
@@ -91,6 +125,7 @@ class Summary:
                     "revision": row.revision,
                     "figures_date": row.figures_date.isoformat() if row.figures_date else None,
                     "groups": {key: g.as_dict() for key, g in row.groups.items()},
+                    "activities": row.activities,
                 }
                 for row in self.rows
             ],
@@ -117,7 +152,7 @@ def build_summary(campaign: Campaign, day: date, root: Unit | None = None) -> Su
     reports = {
         r.pk: r
         for r in Report.objects.only(
-            "date", "status", "first_submitted_at", "revision", "figures", "note"
+            "date", "status", "first_submitted_at", "revision", "figures", "activities", "note"
         ).filter(pk__in=participations.values("latest_id"))
     }
     participations = list(participations)
@@ -147,6 +182,34 @@ def build_summary(campaign: Campaign, day: date, root: Unit | None = None) -> Su
                 figures_date=report.date if report else None,
                 groups=row_groups,
                 note=report.note if today else "",
+                activities={
+                    key: (report.activities.get(key) if today else None) for key in p.activities
+                },
             )
         )
-    return Summary(campaign, day, root, groups, rows, totals)
+    activities = activity_totals(campaign, day, root, rows)
+    return Summary(campaign, day, root, groups, rows, totals, activities)
+
+
+def activity_totals(campaign: Campaign, day: date, root: Unit, rows: list[UnitRow]):
+    """Each activity's count for the day, since the start (one query), and who fell short."""
+    activities = list(campaign.activities.all())
+    if not activities:
+        return {}
+    since_start = Report.objects.filter(
+        campaign=campaign, date__gte=campaign.start, date__lte=day, unit__path__startswith=root.path
+    ).aggregate(
+        **{
+            a.key: Sum(Cast(KT(f"activities__{a.key}"), IntegerField()))
+            for a in activities
+        }
+    )
+    return {
+        a.key: ActivityTotal(
+            activity=a,
+            day=sum(row.activities.get(a.key) or 0 for row in rows),
+            since_start=since_start[a.key] or 0,
+            below_minimum=[row.unit for row in rows if row.below_minimum(a)],
+        )
+        for a in activities
+    }
