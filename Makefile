@@ -19,8 +19,10 @@ migrate: $(VENV)/.installed var
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
-	$(PY) manage.py demo
+	PORT=$(PORT) $(PY) manage.py demo
 
+# Migrate, load the demo (printing its logins), serve http://127.0.0.1:$(PORT) on SQLite
+# (var/uptake.sqlite3), or on PostgreSQL when DATABASE_URL is set.
 run: demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
@@ -32,4 +34,4 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 
 clean:
-	rm -rf $(VENV) var/uptake.sqlite3
+	rm -rf $(VENV) var/uptake.sqlite3 var/uptake.sqlite3-wal var/uptake.sqlite3-shm

@@ -52,13 +52,17 @@ INSTALLED_APPS = [
     "uptake.accounts",
     "uptake.campaigns",
     "uptake.reports",
+    "uptake.documents",
+    "uptake.fieldwork",
+    "uptake.quality",
+    "uptake.notify",
     "uptake.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "uptake.lib.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -80,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "uptake.notify.context_processors.notifications",
             ],
         },
     },
@@ -99,7 +104,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # One test database per test process, so that two suites on one server never collide.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -127,6 +134,15 @@ STATICFILES_DIRS = [BASE_DIR / "uptake" / "static"]
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "uptake@localhost")
+
+# The scheduler (#6, `manage.py scheduler`): its longest sleep between passes, how long a
+# claimed job stays its own without a heartbeat, how late a missed job may still run; links
+# in e-mails start with SITE_URL; a webhook that does not answer within WEBHOOK_TIMEOUT fails.
+SCHEDULER_POLL_SECONDS = envint("SCHEDULER_POLL_SECONDS", "30")
+SCHEDULER_LEASE_SECONDS = envint("SCHEDULER_LEASE_SECONDS", "300")
+SCHEDULER_CATCH_UP_HOURS = envint("SCHEDULER_CATCH_UP_HOURS", "48")
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+WEBHOOK_TIMEOUT = envint("WEBHOOK_TIMEOUT", "10")
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = True

@@ -49,6 +49,20 @@ CAMPAIGN = {
         "leaflets": {"name": "Tờ rơi đã phát", "unit": "tờ"},
         "meetings": {"name": "Cuộc họp, buổi tuyên truyền", "unit": "buổi"},
     },
+    # The compiled report's letterhead (#3).
+    "document": {
+        "parent_issuer": "UBND HUYỆN HỒNG NGỰ",
+        "issuer": "PHÒNG VĂN HÓA VÀ THÔNG TIN",
+        "place": "Hồng Ngự",
+        "symbol": "BC-VHTT",
+        "signer": {"authority": "KT. TRƯỞNG PHÒNG", "capacity": "PHÓ TRƯỞNG PHÒNG",
+                   "name": "Nguyễn Thị Thu Hà"},
+        "recipients": [
+            {"name": "Thường trực UBND Huyện", "email": "ubnd@example.org"},
+            {"name": "Sở Thông tin và Truyền thông tỉnh Đồng Tháp", "email": "sotttt@example.org"},
+            {"name": "Lưu: VT"},
+        ],
+    },
     "units": [
         {
             "code": "87",

@@ -8,5 +8,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("uptake.reports.urls")),
+    path("", include("uptake.documents.urls")),
+    path("", include("uptake.fieldwork.urls")),
+    path("", include("uptake.notify.urls")),
     path("", include("uptake.accounts.urls")),
 ]

@@ -8,12 +8,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import NinjaAPI, Query, Schema, Status
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from uptake.accounts.models import ApiToken, profile_of
 from uptake.campaigns.models import Campaign
-from uptake.reports.actions import ReportInvalid, submit_report
+from uptake.reports.actions import ReportInvalid, check_date, submit_report
 from uptake.reports.models import Report, percent
 from uptake.reports.summary import build_summary
 from uptake.units.models import Unit
@@ -65,8 +65,11 @@ def on_validation_error(request, exc: ValidationError):
 
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request, exc):
-    message = "This unit is outside your units."
-    return api.create_response(request, {"errors": [{"field": "unit", "message": message}]}, status=403)
+    # submit_report's SubmitDenied says which field is refused (the unit, or on_behalf).
+    field = getattr(exc, "field", "unit")
+    message = getattr(exc, "message", "This unit is outside your units.")
+    body = {"errors": [{"field": field, "message": message}]}
+    return api.create_response(request, body, status=403)
 
 
 @api.exception_handler(AuthenticationError)
@@ -75,6 +78,14 @@ def on_unauthenticated(request, exc):
         request, {"errors": [{"field": "authorization", "message": "A valid token is required."}]},
         status=401,
     )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    # Ninja's own refusals (a body that is not JSON: 400) in the same shape as ours.
+    field = "body" if exc.status_code == 400 else "request"
+    body = {"errors": [{"field": field, "message": exc.message}]}
+    return api.create_response(request, body, status=exc.status_code)
 
 
 class FiguresOut(Schema):
@@ -190,6 +201,10 @@ def get_summary(request, slug: str, query: Query[SummaryQuery]):
     campaign = _campaign(slug)
     root = _readable_unit(request, query.root or campaign.root.code, "root")
     day = query.date or min(campaign.today(), campaign.end)
+    # Only a reporting day that has come: on any other, every unit would show as missing.
+    errors = check_date(campaign, day)
+    if errors:
+        raise ReportInvalid(errors)
     return build_summary(campaign, day, root).as_dict()
 
 
@@ -308,3 +323,19 @@ def unit_reports(request, slug: str, code: str):
         }
         for r in reports
     ]
+
+
+# The 16:30 report's endpoints (compilations and their documents) live with their app.
+from uptake.documents.api import router as documents_router  # noqa: E402
+
+api.add_router("", documents_router)
+
+# Door-to-door visits (#4): the phone page's offline queue sends its visits here.
+from uptake.fieldwork.api import router as fieldwork_router  # noqa: E402
+
+api.add_router("", fieldwork_router)
+
+# A user's own notifications (#6): reminders, overdue notices, the 16:30 draft, summaries.
+from uptake.notify.api import router as notify_router  # noqa: E402
+
+api.add_router("", notify_router)

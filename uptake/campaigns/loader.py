@@ -15,13 +15,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from django.db import transaction
 from django.utils import timezone
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, ValidationError
 from pydantic import field_validator, model_validator
 
 from uptake.campaigns.models import Activity, Campaign, Group, Participation
 from uptake.units.models import Unit
 
-Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+# No "/": it separates the codes of a unit's path, on which every scope check relies.
+Code = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[^/]+$")
+]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 
@@ -56,6 +59,7 @@ class UnitSpec(Strict):
     kind: Unit.Kind
     reports: list[Key] = []
     activities: list[Key] = []
+    households: int | None = Field(default=None, ge=0)  # hamlets only: households registered
     units: list[UnitSpec] = []
 
     @field_validator("code", mode="before")
@@ -63,6 +67,117 @@ class UnitSpec(Strict):
     def code_is_text(cls, value: Any) -> Any:
         if not isinstance(value, str):
             raise ValueError('write the code in quotes, e.g. "870" (a number would lose zeros)')
+        if "/" in value:
+            raise ValueError('a code cannot contain "/"')
+        return value
+
+
+class SignerSpec(Strict):
+    """Who signs the compiled report (#3): "KT. TRƯỞNG PHÒNG" / "PHÓ TRƯỞNG PHÒNG" / name."""
+
+    authority: Text  # thẩm quyền ký: "KT. TRƯỞNG PHÒNG", "TM. ỦY BAN NHÂN DÂN"
+    capacity: Text  # chức vụ: "PHÓ TRƯỞNG PHÒNG"
+    title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""  # "ThS."
+    name: Text
+
+
+class RecipientSpec(Strict):
+    name: Text  # as it reads under "Nơi nhận:": "Sở Thông tin và Truyền thông tỉnh Đồng Tháp"
+    email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=254)] | None = None
+
+    @field_validator("email")
+    @classmethod
+    def valid_email(cls, value: str | None) -> str | None:
+        from django.core.exceptions import ValidationError as DjangoValidationError
+        from django.core.validators import validate_email
+
+        if value in (None, ""):
+            return None
+        try:
+            validate_email(value)
+        except DjangoValidationError:
+            raise ValueError(f"{value!r} is not a valid e-mail address") from None
+        return value
+
+
+class DocumentSpec(Strict):
+    """The compiled report as an official document (#3, Decree 30/2020/NĐ-CP)."""
+
+    issuer: Text  # "PHÒNG VĂN HÓA VÀ THÔNG TIN"
+    parent_issuer: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
+    place: Text  # "Hồng Ngự", as in "Hồng Ngự, ngày 17 tháng 8 năm 2020"
+    symbol: str  # "BC-VHTT", as in "Số: 05/BC-VHTT"
+    signer: SignerSpec
+    recipients: list[RecipientSpec] = Field(default=[], max_length=50)
+
+    @field_validator("symbol")
+    @classmethod
+    def document_symbol(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-ZĐ0-9][A-ZĐ0-9.&-]{0,39}", value):
+            raise ValueError('write the symbol in capitals without spaces, e.g. "BC-VHTT"')
+        return value
+
+
+class StoreLinks(Strict):
+    """The app's store pages, printed as QR codes on the door-to-door flyers (#4)."""
+
+    android: HttpUrl
+    ios: HttpUrl
+
+
+# The scheduler's daily jobs (#6): also the event names a webhook may choose.
+JOB_KEYS = ("morning_reminder", "afternoon_reminder", "overdue", "compile", "send", "leaders_summary")
+
+
+class JobsSpec(Strict):
+    """When the scheduler (#6) runs each daily job: "HH:MM" in the campaign's time zone."""
+
+    morning_reminder: str = "08:00"  # today's reminder to every unit's reporters
+    afternoon_reminder: str = "14:00"  # to the units that have not reported yet
+    overdue: str | None = None  # missing units, and the coordinator's list; default report_due
+    compile: str | None = None  # the draft compilation (#3); default compile_at
+    leaders_summary: str = "17:00"  # the day's summary for leaders (viewers)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def clock_time(cls, value: Any) -> Any:
+        if value is not None and (
+            not isinstance(value, str) or not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value)
+        ):
+            raise ValueError('write the time as "HH:MM" in quotes, e.g. "08:00"')
+        return value
+
+
+class WebhookSpec(Strict):
+    """Where the scheduler (#6) POSTs its events as JSON, signed with HMAC-SHA256 of ``secret``."""
+
+    url: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+    secret: str
+    events: list[str] | None = Field(default=None, min_length=1)  # absent: every event
+
+    @field_validator("url")
+    @classmethod
+    def http_url(cls, value: str) -> str:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError('give an http:// or https:// address, e.g. "https://example.org/hook"')
+        return value
+
+    @field_validator("secret")
+    @classmethod
+    def long_secret(cls, value: str) -> str:
+        if len(value) < 16:
+            raise ValueError("the secret must be at least 16 characters long")
+        return value
+
+    @field_validator("events")
+    @classmethod
+    def known_events(cls, value: list[str] | None) -> list[str] | None:
+        for event in value or ():
+            if event not in JOB_KEYS:
+                raise ValueError(f"unknown event {event!r}; events are {', '.join(JOB_KEYS)}")
         return value
 
 
@@ -80,6 +195,10 @@ class CampaignSpec(Strict):
     groups: dict[Key, GroupSpec] = Field(min_length=1)
     activities: dict[Key, ActivitySpec] = {}
     units: list[UnitSpec] = Field(min_length=1, max_length=1)
+    store_links: StoreLinks | None = None
+    document: DocumentSpec | None = None  # the compiled report's letterhead (#3)
+    jobs: JobsSpec = Field(default_factory=JobsSpec)  # the scheduler's times (#6)
+    webhooks: list[WebhookSpec] = Field(default=[], max_length=20)  # the scheduler's events (#6)
 
     @field_validator("timezone")
     @classmethod
@@ -105,13 +224,9 @@ class CampaignSpec(Strict):
         return value
 
     @model_validator(mode="after")
-    def consistent(self) -> CampaignSpec:
+    def default_end(self) -> CampaignSpec:
         if self.end is None:
             self.end = self.target_date
-        if self.target_date < self.start:
-            raise ValueError("target_date is before start")
-        if self.end < self.start:
-            raise ValueError("end is before start")
         return self
 
 
@@ -138,8 +253,17 @@ def parse(data: Any) -> CampaignSpec:
         if err["type"] == "extra_forbidden":
             message = "unknown key"
         raise CampaignFileError(_key(err["loc"]), message) from None
+    _check_dates(spec)
     _check_tree(spec)
     return spec
+
+
+def _check_dates(spec: CampaignSpec) -> None:
+    # Checked here rather than in a model validator, whose errors carry no key.
+    if spec.target_date < spec.start:
+        raise CampaignFileError("target_date", f"{spec.target_date} is before start ({spec.start})")
+    if spec.end < spec.start:
+        raise CampaignFileError("end", f"{spec.end} is before start ({spec.start})")
 
 
 def walk(units: list[UnitSpec], path: str = "units", parent: UnitSpec | None = None):
@@ -152,7 +276,14 @@ def walk(units: list[UnitSpec], path: str = "units", parent: UnitSpec | None = N
 
 def _check_tree(spec: CampaignSpec) -> None:
     seen: dict[str, str] = {}
-    for where, unit, _parent in walk(spec.units):
+    for where, unit, parent in walk(spec.units):
+        if unit.households is not None and unit.kind != Unit.Kind.HAMLET:
+            raise CampaignFileError(f"{where}.households", "only a hamlet has households")
+        if unit.kind == Unit.Kind.HAMLET and (
+            parent is None
+            or parent.kind not in (Unit.Kind.COMMUNE, Unit.Kind.TOWN, Unit.Kind.WARD)
+        ):
+            raise CampaignFileError(f"{where}.kind", "a hamlet lies under a commune, town or ward")
         if unit.code in seen:
             raise CampaignFileError(f"{where}.code", f"{unit.code!r} is already used at {seen[unit.code]}")
         seen[unit.code] = where
@@ -269,6 +400,7 @@ def _upsert_unit(node: UnitSpec, parent: Unit | None) -> Unit:
         unit = Unit(code=node.code)
     old_path = unit.path
     unit.name, unit.kind, unit.parent = node.name, node.kind, parent
+    unit.households = node.households
     unit.save()
     if old_path and old_path != unit.path:
         # The unit moved: its descendants' paths follow (those in the file are saved again anyway).

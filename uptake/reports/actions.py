@@ -19,14 +19,23 @@ from uptake.units.models import Unit
 
 FIELDS = ("with_smartphone", "installed")
 NOTE_MAX = 2000
-# "5200", "5.200", "5,200" or "5 200": digits, optionally grouped by thousands.
-WHOLE_TEXT = re.compile(r"^\d+$|^\d{1,3}([.,\s]\d{3})+$")
+# "5200", "5.200", "5,200" or "5 200": ASCII digits, optionally grouped by thousands.
+WHOLE_TEXT = re.compile(r"^\d+$|^\d{1,3}([.,\s]\d{3})+$", re.ASCII)
 
 
 @dataclass
 class FieldError:
     field: str
     message: str
+
+
+class SubmitDenied(PermissionDenied):
+    """The user may not submit this; ``field`` names the part of the request refused."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
 
 
 class ReportInvalid(Exception):
@@ -133,10 +142,22 @@ def check_date(campaign: Campaign, day: date) -> list[FieldError]:
     return []
 
 
+def check_expected(participation: Participation, day: date) -> list[FieldError]:
+    """The unit is expected on ``day``: it had joined and had not left the campaign."""
+    fmt = "d/m/Y"
+    if day < participation.active_from:
+        msg = _("This unit reports from %(day)s.")
+        return [FieldError("date", msg % {"day": date_format(participation.active_from, fmt)})]
+    if participation.active_until is not None and day > participation.active_until:
+        msg = _("This unit no longer reports in this campaign after %(day)s.")
+        return [FieldError("unit", msg % {"day": date_format(participation.active_until, fmt)})]
+    return []
+
+
 def previous_figures(campaign: Campaign, unit: Unit, day: date) -> Report | None:
-    """The latest report of the unit dated on or before ``day`` (the latest figures it gave)."""
+    """The unit's latest report dated before ``day``: the figures a new one may not go below."""
     return (
-        Report.objects.filter(campaign=campaign, unit=unit, date__lte=day).order_by("-date").first()
+        Report.objects.filter(campaign=campaign, unit=unit, date__lt=day).order_by("-date").first()
     )
 
 
@@ -182,18 +203,22 @@ def submit_report(
     """
     profile = profile_of(user)
     if not profile.can_submit(unit):
-        raise PermissionDenied("unit outside the user's units")
+        raise SubmitDenied("unit", _("You may not submit figures for this unit."))
     if on_behalf and not profile.enters_on_behalf:
-        raise PermissionDenied("only coordinators enter figures on behalf of a unit")
+        raise SubmitDenied("on_behalf", _("Only coordinators enter figures on behalf of a unit."))
 
     now = at or timezone.now()
     note = (note or "").strip()
     source = (source or "").strip()
-    errors: list[FieldError] = []
-    participation = campaign.participations_on(min(day, campaign.today())).filter(unit=unit).first()
+    if received_at is not None and timezone.is_naive(received_at):
+        # A clock time without an offset is the campaign's clock.
+        received_at = received_at.replace(tzinfo=campaign.tz)
+    errors: list[FieldError] = check_date(campaign, day)
+    participation = campaign.participations.filter(unit=unit).first()
     if participation is None:
         raise ReportInvalid([FieldError("unit", _("This unit does not report in this campaign."))])
-    errors += check_date(campaign, day)
+    if not errors:
+        errors += check_expected(participation, day)
     cleaned, figure_errors = clean_figures(participation, figures)
     errors += figure_errors
     counts, activity_errors = clean_activities(participation, activities)
@@ -211,10 +236,12 @@ def submit_report(
 
     arrived = received_at or now
     with transaction.atomic():
+        # Checked against the latest earlier day, for a first revision and a correction alike:
+        # a revision cannot drop below yesterday's figures without its own note.
+        _raise_if(check_decrease(previous_figures(campaign, unit, day), cleaned, note))
         report = _locked_report(campaign, unit, day)
         created = False
         if report is None:
-            _raise_if(check_decrease(previous_figures(campaign, unit, day), cleaned, note))
             try:
                 with transaction.atomic():
                     report = Report.objects.create(
@@ -235,7 +262,6 @@ def submit_report(
                 report = _locked_report(campaign, unit, day)
         before = None
         if not created:
-            _raise_if(check_decrease(report, cleaned, note))
             before = {"figures": report.figures, "activities": report.activities, "note": report.note}
             report.revision += 1
             report.figures = cleaned

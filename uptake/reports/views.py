@@ -1,7 +1,538 @@
+"""The pages of daily reporting: home, a unit's report, the status page, a unit's history and
+the entry of figures on behalf of a unit.
+
+Every page of a campaign runs in the campaign's time zone (``campaign_view``), so that dates,
+times and deadlines read as they do on the unit's wall clock. Access to a unit goes through one
+helper per use (``_get_unit_for_user``, ``_get_unit_for_entry``, ...), never inline checks.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import wraps
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from uptake.accounts.models import Profile, Role, profile_of
+from uptake.campaigns.models import Activity, Campaign, Group, Participation
+from uptake.lib.text import fold
+from uptake.reports.actions import ReportInvalid, previous_figures, submit_report
+from uptake.reports.forms import EntryForm, ReportForm
+from uptake.reports.history import Change, daily_history, expected_on, last_day, revision_changes
+from uptake.reports.models import Report, Revision, Status
+from uptake.reports.summary import GroupFigures, UnitRow, build_summary
+from uptake.units.models import Unit
+
+SHOW = ("all", "late", "missing")
+
+
+def campaign_view(view):
+    """Loads the campaign named by the URL's slug (404) and renders in its time zone."""
+
+    @wraps(view)
+    def wrapper(request, slug: str, **kwargs):
+        campaign = get_object_or_404(Campaign.objects.select_related("root"), slug=slug)
+        with timezone.override(campaign.tz):
+            return view(request, campaign, **kwargs)
+
+    return wrapper
+
+
+def _campaigns_for(profile: Profile):
+    """The campaigns the user takes part in: a participation under one of their units."""
+    campaigns = Campaign.objects.all()
+    if not profile.is_admin:
+        units = Unit.objects.filter(profile.scope_q())
+        campaigns = campaigns.filter(participations__unit__in=units).distinct()
+    return campaigns.order_by("-start", "title")
+
+
+def _render(request, template: str, campaign: Campaign, profile: Profile, **context):
+    return render(
+        request,
+        template,
+        {"campaign": campaign, "profile": profile, "today": campaign.today(), **context},
+    )
 
 
 @login_required
+@require_GET
 def home(request):
-    return HttpResponse("uptake")
+    profile = profile_of(request.user)
+    campaigns = list(_campaigns_for(profile))
+    running = [c for c in campaigns if c.start <= c.today() <= c.end]
+    if len(running) == 1:
+        page = "reports-report" if profile.role == Role.REPORTER else "reports-status"
+        return redirect(page, running[0].slug)
+    return render(
+        request,
+        "reports/home.html",
+        {"campaigns": campaigns, "profile": profile, "is_reporter": profile.role == Role.REPORTER},
+    )
+
+
+# --- a unit's own report ------------------------------------------------------------------
+
+
+def _own_participations(profile: Profile, campaign: Campaign) -> list[Participation]:
+    """The participations of the units the user reports for themselves (not those below)."""
+    if profile.role == Role.VIEWER:
+        return []
+    return list(
+        campaign.participations.filter(unit__in=profile.units.all())
+        .select_related("unit")
+        .order_by("unit__path")
+    )
+
+
+def _get_own_participation(profile: Profile, campaign: Campaign, code: str) -> Participation:
+    """The participation of one of the user's own units, for a submission from the report page."""
+    if profile.role == Role.VIEWER:
+        raise PermissionDenied("viewers do not submit reports")
+    for participation in _own_participations(profile, campaign):
+        if participation.unit.code == code:
+            return participation
+    raise Http404("not one of the user's reporting units")
+
+
+@dataclass
+class Deadline:
+    at: datetime
+    now: datetime
+
+    @property
+    def passed(self) -> bool:
+        return self.now > self.at
+
+    @property
+    def minutes_left(self) -> int:
+        """Whole minutes to the deadline, rounded up (30 seconds left is "1 min")."""
+        return 0 if self.passed else math.ceil((self.at - self.now).total_seconds() / 60)
+
+    @property
+    def hours(self) -> int:
+        return self.minutes_left // 60
+
+    @property
+    def minutes(self) -> int:
+        return self.minutes_left % 60
+
+
+@dataclass
+class UnitSection:
+    """One unit on the report page: today's form, today's result and the history."""
+
+    participation: Participation
+    form: ReportForm | None
+    today_report: Report | None
+    result: list[tuple[Group, GroupFigures]]
+    history: list
+
+    @property
+    def unit(self) -> Unit:
+        return self.participation.unit
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@campaign_view
+def report(request, campaign: Campaign):
+    profile = profile_of(request.user)
+    participations = _own_participations(profile, campaign)
+    if request.method == "POST":
+        posted = _get_own_participation(profile, campaign, request.POST.get("unit", ""))
+    elif not participations:
+        # Coordinators, viewers, admins and reporters over units below theirs: the status page.
+        return redirect("reports-status", campaign.slug)
+    else:
+        posted = None
+
+    today = campaign.today()
+    open_today = campaign.start <= today <= campaign.end
+    groups = list(campaign.groups.all())
+    activities = list(campaign.activities.all())
+    sections = []
+    for p in participations:
+        reports = list(Report.objects.filter(campaign=campaign, unit=p.unit).order_by("date"))
+        today_report = next((r for r in reports if r.date == today), None)
+        form = None
+        if open_today and expected_on(p, today):
+            data = request.POST if posted is not None and posted.pk == p.pk else None
+            form = _report_form(p, groups, activities, reports, today, today_report, data)
+            if data is not None and form.is_valid():
+                try:
+                    saved = submit_report(
+                        campaign=campaign,
+                        unit=p.unit,
+                        day=today,
+                        user=request.user,
+                        **form.submission(),
+                    )
+                except ReportInvalid as exc:
+                    form.add_report_errors(exc.errors)
+                else:
+                    messages.success(request, _saved_message(saved, p.unit))
+                    url = reverse("reports-report", args=[campaign.slug])
+                    return redirect(f"{url}#u-{p.unit.code}")
+        sections.append(
+            UnitSection(
+                participation=p,
+                form=form,
+                today_report=today_report,
+                result=_result(today_report, groups, p),
+                history=daily_history(campaign, p, groups, reports),
+            )
+        )
+    if posted is not None and not any(s.form is not None and s.form.is_bound for s in sections):
+        messages.error(request, _("There is no report to make today."))
+        return redirect("reports-report", campaign.slug)
+
+    return _render(
+        request,
+        "reports/report.html",
+        campaign,
+        profile,
+        sections=sections,
+        groups=groups,
+        open_today=open_today,
+        deadline=Deadline(campaign.deadline(today), timezone.now()),
+    )
+
+
+def _report_form(p, groups, activities, reports, today, today_report, data=None) -> ReportForm:
+    previous = next((r for r in reversed(reports) if r.date <= today), None)
+    initial = {}
+    if today_report is not None:
+        initial = {f"activity__{k}": v for k, v in today_report.activities.items()}
+        initial["note"] = today_report.note
+    return ReportForm(
+        data,
+        participation=p,
+        groups=groups,
+        activities=activities,
+        previous=previous,
+        initial=initial,
+        prefix=p.unit.code,
+    )
+
+
+def _result(report: Report | None, groups: list[Group], p: Participation):
+    """Today's report against the targets: (group, figures) for each group of the unit."""
+    if report is None:
+        return []
+    return [
+        (
+            g,
+            GroupFigures(
+                g.key, n.get("with_smartphone"), n.get("installed"), float(g.target_percent)
+            ),
+        )
+        for g in groups
+        if g.key in p.groups and (n := report.figures.get(g.key)) is not None
+    ]
+
+
+def _saved_message(report: Report, unit: Unit) -> str:
+    values = {
+        "unit": unit.name,
+        "day": date_format(report.date, "d/m/Y"),
+        "revision": report.revision,
+        "status": Status(report.status).label,
+    }
+    if report.revision > 1:
+        return (
+            _("%(unit)s, %(day)s: revision %(revision)s saved. Status of the day: %(status)s.")
+            % values
+        )
+    return _("%(unit)s, %(day)s: report saved. Status: %(status)s.") % values
+
+
+# --- the status page ----------------------------------------------------------------------
+
+
+def _status_roots(profile: Profile, campaign: Campaign) -> list[Unit]:
+    """The tops of the user's scope in this campaign: its root for admins, else their units."""
+    if profile.is_admin:
+        return [campaign.root]
+    roots = []
+    for unit in profile.units.order_by("path"):
+        if campaign.root.is_within(unit):
+            unit = campaign.root
+        elif not unit.is_within(campaign.root):
+            continue
+        if unit not in roots:
+            roots.append(unit)
+    return roots
+
+
+def _get_root_for_user(
+    profile: Profile, campaign: Campaign, code: str | None
+) -> tuple[Unit, list[Unit]]:
+    """The unit the status page is about (``?root=CODE``, checked with can_read) and the choices."""
+    roots = _status_roots(profile, campaign)
+    if not code:
+        if not roots:
+            raise Http404("the user takes no part in this campaign")
+        return roots[0], roots
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None or not profile.can_read(unit):
+        raise Http404("unit outside the user's units")
+    if campaign.root.is_within(unit):
+        unit = campaign.root
+    elif not unit.is_within(campaign.root):
+        raise Http404("unit outside the campaign")
+    return unit, roots
+
+
+def _day_param(campaign: Campaign, value: str | None) -> date:
+    """``?date=YYYY-MM-DD`` within the campaign's days (today by default)."""
+    last = last_day(campaign)
+    try:
+        day = date.fromisoformat(value) if value else last
+    except ValueError:
+        day = last
+    return min(max(day, campaign.start), last)
+
+
+@dataclass
+class StatusRow:
+    row: UnitRow
+    groups: list[tuple[Group, GroupFigures | None]]  # every group of the campaign, in order
+    below: list[tuple[Activity, int | None]]  # activities under their daily minimum
+    counts: list[tuple[Activity, int]]  # the day's activity counts
+
+    @property
+    def unit(self) -> Unit:
+        return self.row.unit
+
+
+def _matches(unit: Unit, words: list[str]) -> bool:
+    haystack = f"{unit.search_name} {unit.code.lower()}"
+    return all(word in haystack for word in words)
+
+
+@login_required
+@require_GET
+@campaign_view
+def status(request, campaign: Campaign):
+    profile = profile_of(request.user)
+    root, roots = _get_root_for_user(profile, campaign, request.GET.get("root"))
+    day = _day_param(campaign, request.GET.get("date"))
+    show = request.GET.get("show") if request.GET.get("show") in SHOW else "all"
+    q = request.GET.get("q", "").strip()[:100]
+
+    summary = build_summary(campaign, day, root)
+    activities = [t.activity for t in summary.activities.values()]
+    words = fold(q).split()
+    rows = []
+    for row in summary.rows:
+        if show != "all" and row.status != show:
+            continue
+        if words and not _matches(row.unit, words):
+            continue
+        rows.append(
+            StatusRow(
+                row=row,
+                groups=[(g, row.groups.get(g.key)) for g in summary.groups],
+                below=[(a, row.activities.get(a.key)) for a in activities if row.below_minimum(a)],
+                counts=[
+                    (a, row.activities[a.key])
+                    for a in activities
+                    if row.activities.get(a.key) is not None
+                ],
+            )
+        )
+
+    def link(**changes) -> str:
+        params = {"date": day.isoformat(), "show": show, "q": q, "root": root.code, **changes}
+        params = {k: v for k, v in params.items() if v and not (k == "show" and v == "all")}
+        if params.get("root") == (roots[0].code if roots else None):
+            params.pop("root")
+        return "?" + urlencode(params)
+
+    last = last_day(campaign)
+    return _render(
+        request,
+        "reports/status.html",
+        campaign,
+        profile,
+        summary=summary,
+        day=day,
+        first_day=campaign.start,
+        last_day=last,
+        prev_link=link(date=(day - timedelta(days=1)).isoformat())
+        if day > campaign.start
+        else None,
+        next_link=link(date=(day + timedelta(days=1)).isoformat()) if day < last else None,
+        show_choices=_show_choices(),
+        show_links={key: link(show=key) for key in SHOW},
+        show=show,
+        q=q,
+        root=root,
+        roots=roots,
+        rows=rows,
+        counts=summary.counts,
+        totals=[(g, summary.totals[g.key]) for g in summary.groups],
+        activity_totals=list(summary.activities.values()),
+        can_enter=profile.enters_on_behalf,
+        deadline=campaign.deadline(day),
+    )
+
+
+def _show_choices():
+    return [("all", _("All units")), ("late", _("Late")), ("missing", _("Missing"))]
+
+
+# --- a unit's history ---------------------------------------------------------------------
+
+
+def _get_unit_for_user(request, campaign: Campaign, code: str) -> tuple[Unit, Participation]:
+    """A unit of the campaign that the user may read, with its participation; else 404."""
+    participation = campaign.participations.select_related("unit").filter(unit__code=code).first()
+    if participation is None or not profile_of(request.user).can_read(participation.unit):
+        raise Http404("unit outside the user's units")
+    return participation.unit, participation
+
+
+@dataclass
+class RevisionView:
+    revision: Revision
+    changes: list[Change]
+    groups: list[tuple[Group, GroupFigures]]
+    activities: list[tuple[Activity, int]]
+
+
+def _revision_view(rev: Revision, before: Revision | None, groups, activities) -> RevisionView:
+    def figures(g: Group) -> GroupFigures:
+        numbers = rev.figures.get(g.key) or {}
+        return GroupFigures(
+            g.key, numbers.get("with_smartphone"), numbers.get("installed"), float(g.target_percent)
+        )
+
+    return RevisionView(
+        revision=rev,
+        changes=revision_changes(before, rev, groups, activities),
+        groups=[(g, figures(g)) for g in groups],
+        activities=[(a, rev.activities[a.key]) for a in activities if a.key in rev.activities],
+    )
+
+
+@login_required
+@require_GET
+@campaign_view
+def unit(request, campaign: Campaign, code: str):
+    unit, participation = _get_unit_for_user(request, campaign, code)
+    profile = profile_of(request.user)
+    groups = [g for g in campaign.groups.all() if g.key in participation.groups]
+    activities = [a for a in campaign.activities.all() if a.key in participation.activities]
+    reports = list(
+        Report.objects.filter(campaign=campaign, unit=unit)
+        .order_by("date")
+        .prefetch_related(
+            Prefetch("revisions", queryset=Revision.objects.select_related("submitted_by"))
+        )
+    )
+    revisions = {}
+    for r in reports:
+        views, before = [], None
+        for rev in r.revisions.all():
+            views.append(_revision_view(rev, before, groups, activities))
+            before = rev
+        revisions[r.pk] = views[::-1]  # newest first
+    days = daily_history(campaign, participation, groups, reports)
+    return _render(
+        request,
+        "reports/unit.html",
+        campaign,
+        profile,
+        unit=unit,
+        participation=participation,
+        groups=groups,
+        activities=activities,
+        days=[(d, revisions.get(d.report.pk, []) if d.report else []) for d in days],
+        can_enter=profile.enters_on_behalf,
+    )
+
+
+# --- entry on behalf of a unit ------------------------------------------------------------
+
+
+def _get_unit_for_entry(request, campaign: Campaign, code: str) -> tuple[Unit, Participation]:
+    """A unit a coordinator (or admin) may enter figures for: 403 for other roles, 404 outside."""
+    if not profile_of(request.user).enters_on_behalf:
+        raise PermissionDenied("only coordinators enter figures on behalf of a unit")
+    unit, participation = _get_unit_for_user(request, campaign, code)
+    return unit, participation
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@campaign_view
+def enter(request, campaign: Campaign, code: str):
+    unit, participation = _get_unit_for_entry(request, campaign, code)
+    profile = profile_of(request.user)
+    groups = list(campaign.groups.all())
+    activities = list(campaign.activities.all())
+    day = _day_param(campaign, request.POST.get("date") or request.GET.get("date"))
+    existing = Report.objects.filter(campaign=campaign, unit=unit, date=day).first()
+    previous = existing or previous_figures(campaign, unit, day)
+    initial = {"date": day, "source": "phone"}
+    if existing is not None:
+        initial.update({f"activity__{k}": v for k, v in existing.activities.items()})
+        initial["note"] = existing.note
+    kwargs = {
+        "participation": participation,
+        "groups": groups,
+        "activities": activities,
+        "previous": previous,
+        "initial": initial,
+    }
+    if request.method == "POST":
+        form = EntryForm(request.POST, **kwargs)
+        if form.is_valid():
+            try:
+                saved = submit_report(
+                    campaign=campaign,
+                    unit=unit,
+                    user=request.user,
+                    on_behalf=True,
+                    **form.submission(),
+                )
+            except ReportInvalid as exc:
+                form.add_report_errors(exc.errors)
+            else:
+                messages.success(request, _saved_message(saved, unit))
+                url = reverse("reports-status", args=[campaign.slug])
+                return redirect(
+                    f"{url}?{urlencode({'date': saved.date.isoformat()})}#u-{unit.code}"
+                )
+    else:
+        form = EntryForm(**kwargs)
+    form.fields["date"].widget.attrs.update(
+        min=campaign.start.isoformat(), max=last_day(campaign).isoformat()
+    )
+    form.fields["received_at"].widget.attrs["max"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    return _render(
+        request,
+        "reports/enter.html",
+        campaign,
+        profile,
+        unit=unit,
+        form=form,
+        day=day,
+        existing=existing,
+        previous=previous,
+    )

@@ -25,6 +25,9 @@ class Unit(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
+    # Hamlets only: the number of households registered there (the campaign file's
+    # ``households``), against which door-to-door visits are counted.
+    households = models.PositiveIntegerField(_("households"), null=True, blank=True)
     # Materialised path of codes, "870/870-TTT/", so that a subtree is one indexed prefix query.
     path = models.CharField(max_length=1000, editable=False, db_index=False)
     # The name folded to lower case without diacritics, for search ("thuong thoi tien").

@@ -24,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, username, role, unit, password, email, **options):
         codes = list(dict.fromkeys(unit))
-        units = list(Unit.objects.filter(code__in=codes))
+        units = sorted(Unit.objects.filter(code__in=codes), key=lambda u: codes.index(u.code))
         unknown = sorted(set(codes) - {u.code for u in units})
         if unknown:
             raise CommandError(f"unknown unit code(s): {', '.join(unknown)}")

@@ -1,0 +1,460 @@
+"""``manage.py demo``: the Hồng Ngự campaign as made-up demo data, its dates around today.
+
+The campaign file campaigns/bluezone-hong-ngu-2020.yaml is loaded as ``bluezone-demo`` with its
+seven days shifted so that today is the fifth. Four days of history and about half of today's
+reports are submitted through ``submit_report(at=...)``, so every rule of a real submission
+applies. Running it again wipes the demo campaign and builds it afresh (other campaigns are
+left alone); the demo users are created or updated with one shared, printed password.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from uptake.accounts.models import Profile, Role
+from uptake.campaigns.loader import load_campaign, read_file
+from uptake.campaigns.models import Campaign
+from uptake.reports.actions import submit_report
+from uptake.reports.models import AuditEntry, Report, Revision, Status
+from uptake.units.models import Unit
+
+SOURCE = settings.BASE_DIR / "campaigns" / "bluezone-hong-ngu-2020.yaml"
+SLUG = "bluezone-demo"
+TITLE_PREFIX = "[DEMO] "
+PASSWORD = "demo-hongngu-2020"
+SEED = 2020
+DAYS_BEFORE = 4  # today is the fifth day ...
+DAYS_AFTER = 2  # ... of seven; the last one is the target date
+YESTERDAY = DAYS_BEFORE - 1  # day numbers count from 0, the campaign's first day
+COORDINATOR = "vhtt"
+
+# username, role, units, first name, last name (Vietnamese order: family name first).
+PERSONAS = [
+    ("admin", Role.ADMIN, [], "Quản trị", "hệ thống"),
+    ("vhtt", Role.COORDINATOR, ["870"], "Hà", "Nguyễn Thị Thu"),
+    ("lanhdao", Role.VIEWER, ["870"], "Bình", "Trần Văn"),
+    ("ttt", Role.REPORTER, ["870-TTT"], "Tâm", "Lê Minh"),
+    ("noivu", Role.REPORTER, ["870-NV"], "Mai", "Phạm Thị"),
+    ("longkhanha", Role.REPORTER, ["870-LKA"], "Phúc", "Võ Hoàng"),
+]
+WHO = {
+    "admin": "quản trị hệ thống",
+    "vhtt": "điều phối, Phòng Văn hóa và Thông tin",
+    "lanhdao": "lãnh đạo UBND huyện (chỉ xem)",
+    "ttt": "báo cáo, Thị trấn Thường Thới Tiền",
+    "noivu": "báo cáo, Phòng Nội vụ",
+    "longkhanha": "báo cáo, Xã Long Khánh A",
+}
+# The other units' reporters, so that every report's history says who sent it. The coordinator
+# (vhtt) sends the figures of her own office, 870-VHTT.
+REPORTERS = {
+    "870-TUPHAP": "tuphap",
+    "870-TCKH": "taichinh",
+    "870-TNMT": "tainguyen",
+    "870-LDTBXH": "laodong",
+    "870-GDDT": "giaoduc",
+    "870-YT": "yte",
+    "870-TTRA": "thanhtra",
+    "870-VP": "vanphong",
+    "870-NNPTNT": "nongnghiep",
+    "870-KTHT": "kinhte",
+    "870-LKB": "longkhanhb",
+    "870-LT": "longthuan",
+    "870-PTA": "phuthuana",
+    "870-PTB": "phuthuanb",
+    "870-TL": "thuonglac",
+    "870-TP1": "thuongphuoc1",
+    "870-TP2": "thuongphuoc2",
+    "870-TTHA": "thuongthoihaua",
+}
+
+# The story the history tells.
+LAGGARDS = {"870-LT", "870-TTRA", "870-PTB"}  # slower uptake, often late
+LATE = {("870-LT", YESTERDAY)}  # on top of the laggards' random late days
+MISSING = {("870-TP2", 1), ("870-TP2", YESTERDAY)}  # no report on these days
+PHONED = {  # entered by the coordinator on the unit's behalf: source, received, entered
+    ("870-PTB", 1): ("Zalo", time(15, 20), time(15, 34)),
+    ("870-TP2", 2): ("Điện thoại", time(14, 5), time(14, 18)),
+}
+CORRECTION = ("870-LKB", 2)  # a second revision that lowers residents' installs, with a note
+CORRECTION_NOTE = (
+    "Điều chỉnh số liệu: báo cáo lúc {time} cộng trùng {excess} người dân của một ấp "
+    "đã được tính trong báo cáo ngày trước."
+)
+TODAY_YES = {"870-NV"}  # have reported today: the reporter page shows a revision form
+TODAY_NO = {"870-TTT", "870-LKA", "870-TP2"}  # not yet: the reporter page shows today's form
+NOTES = [
+    "Phối hợp Đoàn Thanh niên hướng dẫn cài đặt tại chợ.",
+    "Tổ công tác đến từng hộ vào buổi tối.",
+    "Một số người dân dùng điện thoại đời cũ, không cài được ứng dụng.",
+    "Đã rà soát lại danh sách cán bộ có điện thoại thông minh.",
+]
+BROADCAST_NOTE = "Loa ở một ấp bị hỏng, đã báo sửa; phát thanh bù vào ngày mai."
+
+
+@dataclass
+class Submission:
+    at: datetime
+    day: date
+    unit: Unit
+    user: object
+    figures: dict
+    activities: dict
+    note: str = ""
+    on_behalf: bool = False
+    source: str = ""
+    received_at: datetime | None = None
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo campaign (bluezone-demo, today being its fifth day) with simulated "
+        "history, and the demo users with a shared password. Re-running resets it."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="run even with DEBUG=false (the demo users get a published password)",
+        )
+
+    def handle(self, *args, force: bool, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG is false: the demo creates users with a published password "
+                "(admin among them). Use --force if this server is meant for demonstrations."
+            )
+        data = read_file(SOURCE)
+        tz = ZoneInfo(data.get("timezone") or "Asia/Ho_Chi_Minh")
+        now = timezone.now()
+        today = now.astimezone(tz).date()
+        with transaction.atomic():
+            reset(SLUG)
+            campaign = load(data, today)
+            users = make_users()
+            for s in simulate(campaign, users, now):
+                submit_report(
+                    campaign=campaign,
+                    unit=s.unit,
+                    day=s.day,
+                    figures=s.figures,
+                    activities=s.activities,
+                    user=s.user,
+                    note=s.note,
+                    on_behalf=s.on_behalf,
+                    source=s.source,
+                    received_at=s.received_at,
+                    at=s.at,
+                )
+        self.print_summary(campaign, today)
+
+    def print_summary(self, campaign: Campaign, today: date) -> None:
+        reports = Report.objects.filter(campaign=campaign)
+        expected = campaign.participations_on(today).count()
+        yesterday = today - timedelta(1)
+        missing = expected - reports.filter(date=yesterday).count()
+        port = os.environ.get("PORT", "8000")
+        fmt = "%d/%m/%Y"
+        write = self.stdout.write
+        write("")
+        write(f"DEMO data loaded: {campaign.slug} - {campaign.title}")
+        write(
+            f"  made-up figures, days {campaign.start:{fmt}} to {campaign.end:{fmt}}; "
+            f"today {today:{fmt}} is day {(today - campaign.start).days + 1} of "
+            f"{(campaign.end - campaign.start).days + 1}"
+        )
+        write(
+            f"  {reports.count()} reports: today {reports.filter(date=today).count()} of "
+            f"{expected} units so far, yesterday {missing} missing, "
+            f"{reports.filter(status=Status.LATE).count()} late in all, "
+            f"{reports.filter(revision__gt=1).count()} corrected"
+        )
+        write("")
+        write("=" * 72)
+        write(f"  DEMO  http://127.0.0.1:{port}/  password of every demo user: {PASSWORD}")
+        write("=" * 72)
+        write(f"  {'username':<12} {'role':<12} {'units':<9} who")
+        for username, role, codes, _first, _last in PERSONAS:
+            write(f"  {username:<12} {role:<12} {', '.join(codes) or 'all':<9} {WHO[username]}")
+        write("  Reporters of the other units (same password):")
+        others = [f"{name} ({code})" for code, name in REPORTERS.items()]
+        for i in range(0, len(others), 3):
+            write("    " + "".join(f"{item:<25}" for item in others[i : i + 3]).rstrip())
+        write("")
+
+
+def reset(slug: str) -> None:
+    """Delete the demo campaign with its reports, revisions and their audit entries."""
+    campaign = Campaign.objects.filter(slug=slug).first()
+    if campaign is None:
+        return
+    reports = Report.objects.filter(campaign=campaign)
+    ids = [str(pk) for pk in reports.values_list("pk", flat=True)]
+    AuditEntry.objects.filter(object_type="report", object_id__in=ids).delete()
+    Revision.objects.filter(report__campaign=campaign).delete()
+    reports.delete()
+    campaign.delete()  # its groups, activities and participations go with it
+
+
+def load(data: dict, today: date) -> Campaign:
+    """The campaign file as the demo: its own slug and title, its days around ``today``."""
+    data = dict(data)
+    data["slug"] = SLUG
+    data["title"] = TITLE_PREFIX + data["title"]
+    data["start"] = today - timedelta(DAYS_BEFORE)
+    data["target_date"] = data["end"] = today + timedelta(DAYS_AFTER)
+    top = data["units"][0]["code"]
+    data["units"] = keep_ancestors(data["units"])
+    campaign, _stats = load_campaign(data)
+    if campaign.root.code != top:
+        campaign.root = Unit.objects.get(code=top)
+        campaign.save(update_fields=["root"])
+    return campaign
+
+
+def keep_ancestors(units: list[dict]) -> list[dict]:
+    """The file's tree hung under the units its top unit already has above it, if any.
+
+    Units are shared by code between campaigns: loading the file as it is would move its top
+    unit (870) to the root of the tree, out of a province another campaign may have put it in.
+    """
+    node = units[0]
+    existing = Unit.objects.filter(code=node["code"]).select_related("parent").first()
+    parent = existing.parent if existing else None
+    while parent is not None:
+        node = {"code": parent.code, "name": parent.name, "kind": parent.kind, "units": [node]}
+        parent = parent.parent
+    return [node]
+
+
+def make_users() -> dict[str, object]:
+    """Create or update the demo users; return them by username."""
+    User = get_user_model()
+    hashed = make_password(PASSWORD)  # one hash for all: hashing is the slow part
+    units = {u.code: u for u in Unit.objects.filter(code__in=all_codes())}
+    people = [*PERSONAS]
+    for code, username in REPORTERS.items():
+        if code in units:
+            people.append((username, Role.REPORTER, [code], "Cán bộ", units[code].name))
+    users: dict[str, object] = {}
+    for username, role, codes, first, last in people:
+        user = User.objects.filter(username=username).first() or User(username=username)
+        user.first_name, user.last_name = first, last
+        user.email = f"{username}@demo.invalid"
+        validate_password(PASSWORD, user)
+        user.password = hashed
+        user.is_active = True
+        user.is_staff = user.is_superuser = role == Role.ADMIN
+        user.save()
+        profile, _created = Profile.objects.get_or_create(user=user)
+        profile.role = role
+        profile.save()
+        profile.units.set([units[c] for c in codes])
+        users[username] = user
+    return users
+
+
+def reporter_of(unit: Unit, users: dict) -> object:
+    """Who sends the unit's figures: its reporter, else the coordinator (her own office)."""
+    for username, role, codes, _first, _last in PERSONAS:
+        if role == Role.REPORTER and unit.code in codes:
+            return users[username]
+    return users.get(REPORTERS.get(unit.code, ""), users[COORDINATOR])
+
+
+def all_codes() -> list[str]:
+    return [c for p in PERSONAS for c in p[2]] + list(REPORTERS)
+
+
+@dataclass
+class Plan:
+    """One unit's part in the story: its habits and its figures for every day."""
+
+    unit: Unit
+    keys: list[str]  # the activities it reports
+    laggard: bool
+    habit: float  # the hour it usually reports at
+    history: list[dict]  # cumulative figures, day by day
+    reporter: object
+
+
+def simulate(campaign: Campaign, users: dict, now: datetime) -> list[Submission]:
+    """Every submission of the demo's history up to ``now``, in the order they arrive."""
+    tz = campaign.tz
+    today = now.astimezone(tz).date()
+    days = (campaign.end - campaign.start).days + 1
+    plans = []
+    for p in campaign.participations_on(today).select_related("unit").order_by("unit__code"):
+        rng = random.Random(f"{SEED}:{p.unit.code}")
+        office = p.unit.kind == Unit.Kind.OFFICE
+        laggard = p.unit.code in LAGGARDS
+        plans.append(
+            Plan(
+                unit=p.unit,
+                keys=p.activities,
+                laggard=laggard,
+                habit=rng.uniform(8.5, 11.0) if office else rng.uniform(9.5, 13.5),
+                history=figures_by_day(rng, p.unit, p.groups, laggard, days),
+                reporter=reporter_of(p.unit, users),
+            )
+        )
+    out: list[Submission] = []
+    for plan in plans:
+        for n in range((today - campaign.start).days):
+            if (plan.unit.code, n) not in MISSING:
+                out += past_report(plan, campaign.start + timedelta(n), n, users, tz)
+    out += reports_today(plans, campaign, now)
+    return sorted(out, key=lambda s: s.at)
+
+
+def past_report(plan: Plan, day: date, n: int, users: dict, tz: ZoneInfo) -> list[Submission]:
+    """The unit's report for an earlier day: mostly in the morning, now and then late."""
+    code = plan.unit.code
+    rng = random.Random(f"{SEED}:{code}:{n}")
+    hours = min(max(plan.habit + rng.gauss(0, 0.8), 8.0), 14.8)
+    if (code, n) in LATE or rng.random() < (0.3 if plan.laggard else 0.03):
+        hours = rng.uniform(15.1, 17.7)
+    counts = activities(plan, n)
+    s = Submission(
+        at=moment(day, hours, tz),
+        day=day,
+        unit=plan.unit,
+        user=plan.reporter,
+        figures=plan.history[n],
+        activities=counts,
+    )
+    if counts.get("broadcasts") == 1 and rng.random() < 0.5:
+        s.note = BROADCAST_NOTE
+    elif rng.random() < 0.08:
+        s.note = rng.choice(NOTES)
+    if (code, n) in PHONED:
+        source, received, entered = PHONED[code, n]
+        s.user, s.on_behalf, s.source = users[COORDINATOR], True, source
+        s.received_at = datetime.combine(day, received, tzinfo=tz)
+        s.at = datetime.combine(day, entered, tzinfo=tz)
+    if (code, n) == CORRECTION:
+        return correction(s, tz)
+    return [s]
+
+
+def correction(s: Submission, tz: ZoneInfo) -> list[Submission]:
+    """A morning report that counted some residents twice, corrected before noon."""
+    s.at = datetime.combine(s.day, time(9, 37), tzinfo=tz)
+    right = s.figures["residents"]
+    excess = min(186, right["with_smartphone"] - right["installed"])
+    wrong = {**s.figures, "residents": {**right, "installed": right["installed"] + excess}}
+    first = Submission(**{**s.__dict__, "figures": wrong, "note": ""})
+    note = CORRECTION_NOTE.format(time="09:37", excess=excess)
+    second = Submission(**{**s.__dict__, "at": s.at + timedelta(minutes=86), "note": note})
+    return [first, second]
+
+
+def reports_today(plans: list[Plan], campaign: Campaign, now: datetime) -> list[Submission]:
+    """About half of the units have reported today, at times before ``now``."""
+    tz = campaign.tz
+    local_now = now.astimezone(tz)
+    today = local_now.date()
+    n = (today - campaign.start).days
+    rng = random.Random(f"{SEED}:today")
+    chosen = [p for p in plans if p.unit.code in TODAY_YES]
+    others = [p for p in plans if p.unit.code not in TODAY_YES | TODAY_NO]
+    wanted = max(0, min(len(others), round(len(plans) / 2) - len(chosen)))
+    chosen = sorted(chosen + rng.sample(others, wanted), key=lambda p: p.habit)  # early first
+    # Between 08:00 and 14:50; this early in the morning, in the hour before now.
+    midnight = datetime.combine(today, time(0), tzinfo=tz)
+    hi = max(midnight, min(local_now - timedelta(minutes=1), moment(today, 14 + 50 / 60, tz)))
+    lo = min(hi, max(midnight, min(moment(today, 8.0, tz), local_now - timedelta(hours=1))))
+    span = (hi - lo).total_seconds()
+    times = sorted(lo + timedelta(seconds=int(rng.random() * span)) for _ in chosen)
+    return [
+        Submission(
+            at=at,
+            day=today,
+            unit=plan.unit,
+            user=plan.reporter,
+            figures=plan.history[n],
+            activities=activities(plan, n),
+        )
+        for at, plan in zip(times, chosen, strict=True)
+    ]
+
+
+def moment(day: date, hours: float, tz: ZoneInfo) -> datetime:
+    """``day`` at ``hours`` o'clock (9.5 is 09:30), to the second, in ``tz``."""
+    seconds = round(hours * 3600)
+    return datetime.combine(day, time(0), tzinfo=tz) + timedelta(seconds=seconds)
+
+
+def figures_by_day(rng: random.Random, unit: Unit, groups: list[str], laggard: bool, days: int):
+    """A unit's cumulative figures for each day: installs never go down, phones grow a little.
+
+    Staff rise fast toward 100%; residents follow an S-curve from 15-25% toward 45-75%.
+    """
+    out: list[dict] = [{} for _ in range(days)]
+    phones = rng.randint(15, 60) if unit.kind == Unit.Kind.OFFICE else rng.randint(20, 45)
+    start = rng.uniform(0.45, 0.6) if laggard else rng.uniform(0.55, 0.8)
+    pace = rng.uniform(0.65, 0.8) if laggard else rng.uniform(0.3, 0.55)
+    installed = 0
+    for t in range(days):
+        if t and rng.random() < 0.15:
+            phones += 1  # someone found who had a smartphone after all
+        share = 1 - (1 - start) * pace**t
+        installed = min(phones, max(installed, round(phones * share)))
+        out[t]["staff"] = {"with_smartphone": phones, "installed": installed}
+    if "residents" in groups:
+        phones = rng.randint(2000, 7000)
+        first = rng.uniform(0.15, 0.25)
+        last = rng.uniform(0.45, 0.52) if laggard else rng.uniform(0.58, 0.75)
+        middle, width = rng.uniform(2.5, 3.5), rng.uniform(0.9, 1.4)
+
+        def s_curve(x: float) -> float:
+            return 1 / (1 + math.exp(-(x - middle) / width))
+
+        installed = 0
+        for t in range(days):
+            if t:
+                phones += round(phones * rng.uniform(0.002, 0.012))
+            progress = (s_curve(t) - s_curve(0)) / (s_curve(days - 1) - s_curve(0))
+            share = (first + (last - first) * progress) * rng.uniform(0.985, 1.015)
+            installed = min(phones, max(installed, round(phones * share)))
+            out[t]["residents"] = {"with_smartphone": phones, "installed": installed}
+    return [{key: day[key] for key in groups} for day in out]
+
+
+def activities(plan: Plan, n: int) -> dict[str, int]:
+    """The day's counts of what the unit did to spread the word (not cumulative)."""
+    rng = random.Random(f"{SEED}:{plan.unit.code}:{n}:activities")
+    kind = plan.unit.kind
+    residents = plan.history[0].get("residents", {}).get("with_smartphone", 0)
+    early = n < 2  # banners go up and meetings are held in the first days
+    if kind == Unit.Kind.OFFICE:
+        counts = {
+            "meetings": int(rng.random() < (0.8 if n == 0 else 0.2)),
+            "social_posts": rng.randint(0, 3),
+        }
+    else:
+        weights = (3, 5, 2) if plan.laggard else (1, 5, 4)
+        town = 1.6 if kind == Unit.Kind.TOWN else 1.0
+        counts = {
+            "broadcasts": rng.choices((1, 2, 3), weights)[0],
+            "leaflets": round(rng.randint(15, 80) * town * (1 - 0.08 * n)) * 10,
+            "banners": rng.randint(2, 8) if early else rng.randint(0, 2),
+            "meetings": rng.randint(1, 3) if early else rng.randint(0, 2),
+            "social_posts": rng.randint(1, 6),
+            "households_visited": round(residents * rng.uniform(0.015, 0.04)),
+        }
+    return {key: counts.get(key, 0) for key in plan.keys}

@@ -1,0 +1,283 @@
+"""``manage.py demo``: the Hồng Ngự campaign dated around today, its history and its users."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from io import StringIO
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from uptake.accounts.models import Profile, Role
+from uptake.campaigns.loader import load_campaign
+from uptake.campaigns.models import Campaign, Participation
+from uptake.reports.actions import submit_report
+from uptake.reports.models import AuditEntry, Report, Revision, Status
+from uptake.test import VN, campaign_data, figures
+from uptake.units.models import Unit
+
+TODAY = date(2024, 3, 14)
+MORNING = datetime(2024, 3, 14, 10, 0, tzinfo=VN)
+DAWN = datetime(2024, 3, 14, 7, 0, tzinfo=VN)
+EVENING = datetime(2024, 3, 14, 20, 0, tzinfo=VN)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def debug(settings):
+    settings.DEBUG = True  # as under `make run`; the command refuses otherwise
+
+
+def demo(at: datetime = MORNING) -> str:
+    out = StringIO()
+    with time_machine.travel(at, tick=False):
+        call_command("demo", stdout=out)
+    return out.getvalue()
+
+
+def campaign() -> Campaign:
+    return Campaign.objects.get(slug="bluezone-demo")
+
+
+def reports():
+    return Report.objects.filter(campaign__slug="bluezone-demo").select_related("unit")
+
+
+def counts() -> dict[str, int]:
+    return {
+        "campaigns": Campaign.objects.count(),
+        "units": Unit.objects.count(),
+        "participations": Participation.objects.count(),
+        "reports": Report.objects.count(),
+        "revisions": Revision.objects.count(),
+        "audit entries": AuditEntry.objects.count(),
+        "users": get_user_model().objects.count(),
+    }
+
+
+def test_it_loads_the_district_as_demo_data_with_today_the_fifth_of_seven_days():
+    demo()
+    c = campaign()
+    assert c.title.startswith("[DEMO] ")
+    assert c.root.code == "870"
+    assert c.participations_on(TODAY).count() == 22
+    assert (c.start, c.target_date, c.end) == (
+        TODAY - timedelta(4),
+        TODAY + timedelta(2),
+        TODAY + timedelta(2),
+    )
+
+
+def test_it_prints_the_url_and_the_demo_password():
+    out = demo()
+    assert "DEMO" in out
+    assert "http://127.0.0.1:8000/" in out
+    assert re.search(r"password of every demo user: \S+", out)
+
+
+def test_the_url_follows_the_port(monkeypatch):
+    monkeypatch.setenv("PORT", "8123")
+    assert "http://127.0.0.1:8123/" in demo()
+
+
+def test_about_half_of_the_units_have_reported_today():
+    demo()
+    share = reports().filter(date=TODAY).count() / 22
+    assert 0.3 <= share <= 0.7
+
+
+def test_the_history_has_late_reports_and_a_unit_missing_yesterday():
+    demo()
+    assert reports().filter(status=Status.LATE).count() >= 1
+    assert reports().filter(date=TODAY - timedelta(1)).count() < 22
+    for report in reports().filter(status=Status.LATE):
+        assert report.first_submitted_at.astimezone(VN).hour >= 15
+
+
+def test_most_reports_arrive_between_eight_and_ten_to_three():
+    demo()
+    arrivals = [r.first_submitted_at.astimezone(VN) for r in reports()]
+    in_hours = [a for a in arrivals if (8, 0) <= (a.hour, a.minute) <= (14, 50)]
+    assert len(in_hours) >= 0.85 * len(arrivals)
+
+
+def test_exactly_one_report_is_corrected_the_same_day_with_a_note_and_lower_installs():
+    demo()
+    (second,) = Revision.objects.filter(report__campaign__slug="bluezone-demo", number__gt=1)
+    first = second.report.revisions.get(number=1)
+    assert second.number == 2
+    assert second.note
+    assert second.submitted_at.astimezone(VN).date() == second.report.date
+    lowered = [
+        key
+        for key in second.figures
+        if second.figures[key]["installed"] < first.figures[key]["installed"]
+    ]
+    assert lowered
+
+
+def test_installs_and_smartphones_never_go_down_from_one_day_to_the_next():
+    demo()
+    by_unit = defaultdict(list)
+    for report in reports().order_by("date"):
+        by_unit[report.unit.code].append(report.figures)
+    for history in by_unit.values():
+        for before, after in zip(history, history[1:], strict=False):
+            for key, group in after.items():
+                assert group["installed"] >= before[key]["installed"]
+                assert group["with_smartphone"] >= before[key]["with_smartphone"]
+                assert group["installed"] <= group["with_smartphone"]
+
+
+def test_staff_rise_fast_and_residents_start_low():
+    demo()
+    first_day = reports().filter(date=TODAY - timedelta(4))
+    for report in first_day.exclude(unit__kind=Unit.Kind.OFFICE):
+        residents = report.figures["residents"]
+        assert 2000 <= residents["with_smartphone"] <= 7000
+        assert 0.13 <= residents["installed"] / residents["with_smartphone"] <= 0.27
+    yesterday = reports().filter(date=TODAY - timedelta(1))
+    staff = [r.figures["staff"] for r in yesterday]
+    assert sum(g["installed"] for g in staff) / sum(g["with_smartphone"] for g in staff) > 0.9
+
+
+def test_reports_carry_the_days_activities_as_units_really_do_them():
+    demo()
+    broadcasts = []
+    for report in reports():
+        if report.unit.kind == Unit.Kind.OFFICE:
+            assert set(report.activities) == {"meetings", "social_posts"}
+        else:
+            assert report.activities["leaflets"] >= 100
+            assert report.activities["households_visited"] > 0
+            broadcasts.append(report.activities["broadcasts"])
+    assert set(broadcasts) <= {1, 2, 3}
+    assert 1 in broadcasts
+    assert broadcasts.count(1) < 0.25 * len(broadcasts)
+
+
+def test_some_units_phoned_in_their_figures_to_the_coordinator():
+    demo()
+    phoned = Revision.objects.filter(report__campaign__slug="bluezone-demo", on_behalf=True)
+    assert phoned.exists()
+    for revision in phoned:
+        assert revision.source
+        assert revision.received_at <= revision.submitted_at
+        assert revision.submitted_by.username == "vhtt"
+
+
+@pytest.mark.parametrize(
+    ("username", "role", "units"),
+    [
+        ("admin", Role.ADMIN, set()),
+        ("vhtt", Role.COORDINATOR, {"870"}),
+        ("lanhdao", Role.VIEWER, {"870"}),
+        ("ttt", Role.REPORTER, {"870-TTT"}),
+        ("noivu", Role.REPORTER, {"870-NV"}),
+        ("longkhanha", Role.REPORTER, {"870-LKA"}),
+    ],
+)
+def test_every_role_has_a_user_who_logs_in_with_the_printed_password(username, role, units):
+    password = re.search(r"password of every demo user: (\S+)", demo()).group(1)
+    profile = Profile.objects.get(user__username=username)
+    assert profile.role == role
+    assert set(profile.units.values_list("code", flat=True)) == units
+    assert Client().login(username=username, password=password)
+
+
+def test_the_admin_may_use_djangos_admin():
+    demo()
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.is_staff and admin.is_superuser
+
+
+def test_every_report_was_sent_by_someone_allowed_to():
+    demo()
+    for revision in Revision.objects.filter(report__campaign__slug="bluezone-demo"):
+        profile = Profile.objects.get(user=revision.submitted_by)
+        assert profile.can_submit(revision.report.unit)
+
+
+def test_running_it_twice_duplicates_nothing():
+    demo()
+    before = counts()
+    figures_before = sorted((r.unit.code, r.date, str(r.figures)) for r in reports())
+    demo(MORNING + timedelta(minutes=30))
+    assert counts() == before
+    assert sorted((r.unit.code, r.date, str(r.figures)) for r in reports()) == figures_before
+
+
+def test_running_it_another_day_moves_the_campaign_to_that_day():
+    demo()
+    demo(MORNING + timedelta(days=3))
+    c = campaign()
+    assert c.start == TODAY + timedelta(3) - timedelta(4)
+    assert not reports().filter(date__lt=c.start).exists()
+    assert Campaign.objects.filter(slug="bluezone-demo").count() == 1
+
+
+def test_other_campaigns_are_left_alone():
+    with time_machine.travel(datetime(2020, 8, 17, 10, 0, tzinfo=VN), tick=False):
+        other, _stats = load_campaign(campaign_data())
+        root = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+        submit_report(
+            campaign=other, unit=Unit.objects.get(code="870-TTT"), day=date(2020, 8, 17),
+            figures=figures(), user=root,
+        )
+    theirs = {
+        "reports": list(Report.objects.filter(campaign=other).values()),
+        "revisions": list(Revision.objects.filter(report__campaign=other).values()),
+        "audit": list(AuditEntry.objects.values()),
+        "participations": list(other.participations.values()),
+    }
+    demo()
+    demo()
+    other.refresh_from_db()
+    assert (other.title, other.start, other.end, other.root.code) == (
+        "Cài đặt, sử dụng ứng dụng Bluezone", date(2020, 8, 14), date(2020, 8, 31), "87"
+    )
+    assert list(Report.objects.filter(campaign=other).values()) == theirs["reports"]
+    assert list(Revision.objects.filter(report__campaign=other).values()) == theirs["revisions"]
+    assert list(other.participations.values()) == theirs["participations"]
+    ids = [e["id"] for e in theirs["audit"]]
+    assert list(AuditEntry.objects.filter(id__in=ids).values()) == theirs["audit"]
+    # The district stays in the province the other campaign put it in.
+    assert Unit.objects.get(code="870-TTT").path == "87/870/870-TTT/"
+    assert campaign().root.code == "870"
+
+
+@pytest.mark.parametrize("now", [DAWN, MORNING, EVENING], ids=["07:00", "10:00", "20:00"])
+def test_nothing_is_in_the_future_whatever_the_hour(now):
+    demo(now)
+    assert reports().filter(date=TODAY).count() >= 0.3 * 22
+    assert not reports().filter(date__gt=TODAY).exists()
+    for report in reports():
+        assert report.first_submitted_at <= now
+        assert report.submitted_at <= now
+    revisions = Revision.objects.filter(report__campaign__slug="bluezone-demo")
+    assert all(r.submitted_at <= now for r in revisions)
+    assert all(r.received_at <= now for r in revisions if r.received_at)
+    assert all(e.at <= now for e in AuditEntry.objects.all())
+
+
+def test_reports_today_are_on_time_at_dawn():
+    demo(DAWN)
+    today = reports().filter(date=TODAY)
+    assert {r.status for r in today} == {Status.ON_TIME}
+    assert all(r.first_submitted_at.astimezone(VN).date() == TODAY for r in today)
+
+
+def test_it_refuses_to_publish_a_password_when_debug_is_off_unless_forced(settings):
+    settings.DEBUG = False
+    with time_machine.travel(MORNING, tick=False):
+        with pytest.raises(CommandError, match="DEBUG"):
+            call_command("demo", stdout=StringIO())
+        assert not Campaign.objects.exists()
+        call_command("demo", "--force", stdout=StringIO())
+    assert campaign()

@@ -1,0 +1,313 @@
+"""The actions on a compilation, shared by the web pages, the API and the commands:
+``make_draft``, ``write_text``, ``approve_compilation`` and ``send_compilation``.
+
+Each checks the user's right (``user=None`` is the system: the command, later the scheduler),
+raises ``PermissionDenied`` or a ``CompilationError`` naming the field and the reason, and
+writes an audit entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from uptake.accounts.models import Role, profile_of
+from uptake.campaigns.models import Campaign
+from uptake.documents.formats import vn_date
+from uptake.documents.models import Compilation, Counter, Dispatch, State
+from uptake.documents.snapshot import build_snapshot
+from uptake.reports.models import AuditEntry
+
+TEXT_MAX = 10_000
+
+
+class CompilationError(Exception):
+    """The action cannot be done; nothing was changed. ``status`` is the API's HTTP status."""
+
+    status = 422
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class CompilationLocked(CompilationError):
+    """The compilation is no longer a draft (or not yet approved, for sending)."""
+
+    status = 409
+
+
+class SendingFailed(CompilationError):
+    status = 502
+
+
+def may_read(user, campaign: Campaign) -> bool:
+    """Anyone whose units contain the campaign's root: viewers, coordinators, admins."""
+    return profile_of(user).can_read(campaign.root)
+
+
+def may_compile(user, campaign: Campaign) -> bool:
+    """Coordinators and admins whose units contain the campaign's root."""
+    profile = profile_of(user)
+    if not (profile.is_admin or profile.role == Role.COORDINATOR):
+        return False
+    return profile.can_read(campaign.root)
+
+
+def _check(user, campaign: Campaign) -> None:
+    if user is not None and not may_compile(user, campaign):
+        raise PermissionDenied("only the campaign's coordinators compile its report")
+
+
+def check_day(campaign: Campaign, day: date) -> None:
+    if day < campaign.start:
+        raise CompilationError(
+            "date", _("The campaign's first day is %(day)s.") % {"day": vn_date(campaign.start)}
+        )
+    if day > campaign.end:
+        raise CompilationError(
+            "date", _("The campaign's last day is %(day)s.") % {"day": vn_date(campaign.end)}
+        )
+    if day > campaign.today():
+        raise CompilationError("date", _("A day that has not come yet cannot be compiled."))
+
+
+def _locked_message(compilation: Compilation) -> str:
+    return _(
+        "Report No. %(number)s was approved on %(day)s and no longer changes; "
+        "later corrections go into the next report."
+    ) % {
+        "number": compilation.reference,
+        "day": compilation.approved_at.astimezone(compilation.campaign.tz).strftime(
+            "%d/%m/%Y %H:%M"
+        ),
+    }
+
+
+def _audit(user, action: str, compilation: Compilation, after: dict, at=None) -> None:
+    AuditEntry.objects.create(
+        at=at or timezone.now(),
+        actor=user,
+        action=action,
+        object_type="compilation",
+        object_id=str(compilation.pk),
+        after={
+            "campaign": compilation.campaign.slug,
+            "date": compilation.date.isoformat(),
+            **after,
+        },
+    )
+
+
+def _lock(compilation: Compilation) -> Compilation:
+    locked = (
+        Compilation.objects.select_for_update().select_related("campaign").get(pk=compilation.pk)
+    )
+    return locked
+
+
+def make_draft(campaign: Campaign, day: date, user=None) -> tuple[Compilation, bool]:
+    """Make the day's draft, or refresh it with the figures as they are now.
+
+    Returns the compilation and whether it was created. An approved one is refused.
+    """
+    _check(user, campaign)
+    check_day(campaign, day)
+    now = timezone.now()
+    with transaction.atomic():
+        compilation = (
+            Compilation.objects.select_for_update().filter(campaign=campaign, date=day).first()
+        )
+        if compilation is not None and not compilation.is_draft:
+            raise CompilationLocked("state", _locked_message(compilation))
+        snapshot = build_snapshot(campaign, day)
+        created = False
+        if compilation is None:
+            try:
+                with transaction.atomic():
+                    compilation = Compilation.objects.create(
+                        campaign=campaign,
+                        date=day,
+                        snapshot=snapshot,
+                        symbol=snapshot["document"]["symbol"],
+                        made_at=now,
+                        made_by=user,
+                        refreshed_at=now,
+                        refreshed_by=user,
+                    )
+                created = True
+            except IntegrityError:
+                # Made at the same moment by someone else: refresh theirs.
+                compilation = Compilation.objects.select_for_update().get(
+                    campaign=campaign, date=day
+                )
+                if not compilation.is_draft:
+                    raise CompilationLocked("state", _locked_message(compilation)) from None
+        if not created:
+            compilation.snapshot = snapshot
+            compilation.symbol = snapshot["document"]["symbol"]
+            compilation.refreshed_at, compilation.refreshed_by = now, user
+            compilation.save(update_fields=["snapshot", "symbol", "refreshed_at", "refreshed_by"])
+        _audit(
+            user,
+            "compilation.make" if created else "compilation.refresh",
+            compilation,
+            {"reporting": snapshot["reporting"]},
+            now,
+        )
+    compilation.campaign = campaign
+    return compilation, created
+
+
+def write_text(
+    compilation: Compilation,
+    user,
+    *,
+    situation: str | None = None,
+    difficulties: str | None = None,
+    proposals: str | None = None,
+) -> Compilation:
+    """The coordinator's own text: situation, difficulties, proposals (None keeps a text as it
+    is). Drafts only."""
+    _check(user, compilation.campaign)
+    given = {"situation": situation, "difficulties": difficulties, "proposals": proposals}
+    texts = {field: text.strip() for field, text in given.items() if text is not None}
+    for field, text in texts.items():
+        if len(text) > TEXT_MAX:
+            raise CompilationError(
+                field, _("At most %(max)s characters.") % {"max": f"{TEXT_MAX:,}"}
+            )
+    with transaction.atomic():
+        locked = _lock(compilation)
+        if not locked.is_draft:
+            raise CompilationLocked("state", _locked_message(locked))
+        before = {f: getattr(locked, f) for f in texts}
+        for field, text in texts.items():
+            setattr(locked, field, text)
+        locked.text_at, locked.text_by = timezone.now(), user
+        locked.save(update_fields=[*texts, "text_at", "text_by"])
+        if before != texts and texts:
+            _audit(user, "compilation.text", locked, texts, locked.text_at)
+    return locked
+
+
+def approve_compilation(compilation: Compilation, user) -> Compilation:
+    """Lock the draft and give it the next number of its campaign and year ("05/BC-VHTT").
+
+    The counter row is locked for the length of the transaction, so two coordinators
+    approving at once get consecutive numbers, never the same one and never a gap.
+    """
+    _check(user, compilation.campaign)
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _lock(compilation)
+        if not locked.is_draft:
+            raise CompilationLocked("state", _locked_message(locked))
+        campaign = locked.campaign
+        year = now.astimezone(campaign.tz).year
+        try:
+            with transaction.atomic():
+                Counter.objects.get_or_create(campaign=campaign, year=year)
+        except IntegrityError:
+            pass  # created by the other approval at the same moment
+        counter = Counter.objects.select_for_update().get(campaign=campaign, year=year)
+        counter.last_number += 1
+        counter.save(update_fields=["last_number"])
+        locked.number, locked.year = counter.last_number, year
+        locked.symbol = locked.symbol or locked.snapshot.get("document", {}).get("symbol", "")
+        locked.state = State.APPROVED
+        locked.approved_at, locked.approved_by = now, user
+        locked.save(
+            update_fields=["number", "year", "symbol", "state", "approved_at", "approved_by"]
+        )
+        _audit(user, "compilation.approve", locked, {"number": locked.reference}, now)
+    return locked
+
+
+def email_subject(compilation: Compilation) -> str:
+    info = compilation.snapshot["campaign_info"]
+    return (
+        f"Báo cáo số {compilation.reference}: kết quả triển khai "
+        f"{info['title'][:1].lower()}{info['title'][1:]} ngày {vn_date(compilation.date)}"
+    )
+
+
+def email_body(compilation: Compilation, recipients: list[dict]) -> str:
+    info = compilation.snapshot["campaign_info"]
+    lines = ["Kính gửi:"] + [f"- {r['name']};" for r in recipients]
+    lines += [
+        "",
+        f"{info['coordinator_name']} gửi Báo cáo số {compilation.reference} về kết quả triển khai "
+        f"{info['title'][:1].lower()}{info['title'][1:]} ngày {vn_date(compilation.date)}.",
+        "Báo cáo đính kèm ở các định dạng PDF, Word và Excel.",
+        "",
+        "(Thư gửi tự động từ uptake; vui lòng không trả lời thư này.)",
+    ]
+    return "\n".join(lines)
+
+
+def send_compilation(compilation: Compilation, user) -> Dispatch:
+    """E-mail the approved report (PDF, Word, Excel) to the recipients with an address and
+    record the dispatch. Sending again (a recipient added, a failed delivery) is a new dispatch."""
+    from uptake.documents.report import SENT_FORMATS, render
+
+    _check(user, compilation.campaign)
+    compilation = Compilation.objects.select_related("campaign").get(pk=compilation.pk)
+    if compilation.is_draft:
+        raise CompilationLocked("state", _("Approve the report before sending it."))
+    recipients = [
+        {"name": r["name"], "email": r["email"]}
+        for r in compilation.snapshot.get("document", {}).get("recipients", [])
+        if r.get("email")
+    ]
+    if not recipients:
+        raise CompilationError(
+            "recipients", _("No recipient has an e-mail address in the campaign file.")
+        )
+    files = [render(compilation, fmt) for fmt in SENT_FORMATS]
+    message = EmailMessage(
+        subject=email_subject(compilation),
+        body=email_body(compilation, recipients),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[r["email"] for r in recipients],
+    )
+    for f in files:
+        message.attach(f.filename, f.content, f.content_type.split(";")[0])
+    try:
+        message.send(fail_silently=False)
+    except OSError as exc:  # SMTP errors are OSErrors
+        raise SendingFailed(
+            "email", _("The e-mail could not be sent: %(error)s") % {"error": exc}
+        ) from exc
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _lock(compilation)
+        dispatch = Dispatch.objects.create(
+            compilation=locked,
+            sent_at=now,
+            sent_by=user,
+            subject=message.subject,
+            recipients=recipients,
+            attachments=[
+                {
+                    "filename": f.filename,
+                    "size": len(f.content),
+                    "sha256": hashlib.sha256(f.content).hexdigest(),
+                }
+                for f in files
+            ],
+        )
+        if locked.state == State.APPROVED:
+            locked.state = State.SENT
+            locked.sent_at, locked.sent_by = now, user
+            locked.save(update_fields=["state", "sent_at", "sent_by"])
+        _audit(user, "compilation.send", locked, {"to": [r["email"] for r in recipients]}, now)
+    return dispatch

@@ -1,0 +1,264 @@
+"""API v1: the compiled daily report (mounted on the API by uptake.api.api).
+
+``POST /campaigns/{slug}/compilations/{date}`` makes or refreshes the draft (and, with a body,
+writes the coordinator's text); ``.../approve`` numbers and locks it; ``.../send`` e-mails it;
+``GET .../{date}`` returns it with its snapshot; ``GET .../{date}/document.{fmt}`` the files.
+Errors as everywhere in the API: ``{"errors": [{"field": ..., "message": ...}]}``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import wraps
+from typing import Any
+
+import pydantic
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.urls import reverse
+from ninja import Router, Schema, Status
+
+from uptake.campaigns.models import Campaign
+from uptake.documents.actions import (
+    TEXT_MAX,
+    CompilationError,
+    approve_compilation,
+    make_draft,
+    may_compile,
+    may_read,
+    send_compilation,
+    write_text,
+)
+from uptake.documents.models import Compilation, Dispatch
+from uptake.documents.report import FORMATS, render
+
+router = Router(tags=["compilations"])
+
+
+class Problem(Exception):
+    def __init__(self, status: int, field: str, message: str):
+        self.status, self.field, self.message = status, field, message
+
+
+def _error(status: int, field: str, message: str):
+    return Status(status, {"errors": [{"field": field, "message": message}]})
+
+
+def problems(view):
+    """Domain errors as the API's error body, with the status that fits."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Problem as exc:
+            return _error(exc.status, exc.field, exc.message)
+        except CompilationError as exc:
+            return _error(exc.status, exc.field, exc.message)
+        except PermissionDenied:
+            return _error(403, "campaign", "Only the campaign's coordinators do this.")
+
+    return wrapper
+
+
+class ErrorOut(Schema):
+    errors: list[dict[str, str]]
+
+
+class TextIn(Schema):
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+    situation: str = pydantic.Field(default="", max_length=TEXT_MAX)
+    difficulties: str = pydantic.Field(default="", max_length=TEXT_MAX)
+    proposals: str = pydantic.Field(default="", max_length=TEXT_MAX)
+
+
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def _campaign_for_reader(request, slug: str) -> Campaign:
+    campaign = Campaign.objects.select_related("root", "coordinator").filter(slug=slug).first()
+    if campaign is None:
+        raise Problem(404, "campaign", f"Unknown campaign {slug!r}.")
+    if not may_read(request.user, campaign):
+        raise Problem(403, "campaign", "This campaign's report is outside your units.")
+    return campaign
+
+
+def _campaign_for_coordinator(request, slug: str) -> Campaign:
+    campaign = _campaign_for_reader(request, slug)
+    if not may_compile(request.user, campaign):
+        raise Problem(403, "campaign", "Only the campaign's coordinators do this.")
+    return campaign
+
+
+def _compilation(campaign: Campaign, day: dt.date) -> Compilation:
+    compilation = (
+        Compilation.objects.select_related(
+            "made_by", "refreshed_by", "approved_by", "sent_by", "text_by"
+        )
+        .filter(campaign=campaign, date=day)
+        .first()
+    )
+    if compilation is None:
+        raise Problem(404, "date", f"No report compiled for {day.isoformat()}.")
+    compilation.campaign = campaign
+    return compilation
+
+
+def _who(user) -> str | None:
+    return user.username if user is not None else None
+
+
+def _when(value: dt.datetime | None, campaign: Campaign) -> str | None:
+    return value.astimezone(campaign.tz).isoformat() if value else None
+
+
+def dispatch_out(d: Dispatch, campaign: Campaign) -> dict:
+    return {
+        "sent_at": _when(d.sent_at, campaign),
+        "sent_by": _who(d.sent_by),
+        "subject": d.subject,
+        "recipients": d.recipients,
+        "attachments": d.attachments,
+    }
+
+
+def compilation_out(c: Compilation, campaign: Campaign, snapshot: bool = True) -> dict:
+    out: dict[str, Any] = {
+        "campaign": campaign.slug,
+        "date": c.date.isoformat(),
+        "state": c.state,
+        "number": c.number,
+        "year": c.year,
+        "symbol": c.symbol,
+        "reference": c.reference if c.number else None,
+        "made_at": _when(c.made_at, campaign),
+        "made_by": _who(c.made_by),
+        "refreshed_at": _when(c.refreshed_at, campaign),
+        "refreshed_by": _who(c.refreshed_by),
+        "approved_at": _when(c.approved_at, campaign),
+        "approved_by": _who(c.approved_by),
+        "sent_at": _when(c.sent_at, campaign),
+        "sent_by": _who(c.sent_by),
+        "situation": c.situation,
+        "difficulties": c.difficulties,
+        "proposals": c.proposals,
+        "documents": {
+            fmt: reverse(
+                "api:compilation_document",
+                kwargs={"slug": campaign.slug, "date": c.date.isoformat(), "fmt": fmt},
+            )
+            for fmt in FORMATS
+        },
+    }
+    if snapshot:
+        out["dispatches"] = [
+            dispatch_out(d, campaign) for d in c.dispatches.select_related("sent_by")
+        ]
+        out["snapshot"] = c.snapshot
+    return out
+
+
+@router.get(
+    "/campaigns/{slug}/compilations",
+    response={200: list[dict], **ERRORS},
+    summary="The campaign's compiled reports, newest first (without their snapshots)",
+)
+@problems
+def list_compilations(request, slug: str):
+    campaign = _campaign_for_reader(request, slug)
+    compilations = (
+        Compilation.objects.filter(campaign=campaign)
+        .select_related("made_by", "refreshed_by", "approved_by", "sent_by")
+        .defer("snapshot")
+        .order_by("-date")
+    )
+    return [compilation_out(c, campaign, snapshot=False) for c in compilations]
+
+
+@router.post(
+    "/campaigns/{slug}/compilations/{date}",
+    response={200: dict, 201: dict, **ERRORS},
+    summary="Make the day's draft report, or refresh it (coordinators); a body sets its text",
+)
+@problems
+def post_compilation(request, slug: str, date: dt.date):
+    campaign = _campaign_for_coordinator(request, slug)
+    text = _text(request)  # checked before anything is written
+    compilation, created = make_draft(campaign, date, request.user)
+    if text is not None:
+        compilation = write_text(compilation, request.user, **text.model_dump(exclude_unset=True))
+    compilation = _compilation(campaign, date)
+    return Status(201 if created else 200, compilation_out(compilation, campaign))
+
+
+def _text(request) -> TextIn | None:
+    """The optional body: {"situation": ..., "difficulties": ..., "proposals": ...}."""
+    if not request.body.strip():
+        return None
+    try:
+        data = json.loads(request.body)
+    except ValueError:
+        raise Problem(422, "body", "The body is not valid JSON.") from None
+    try:
+        return TextIn.model_validate(data)
+    except pydantic.ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or "body"
+        raise Problem(422, field, err["msg"]) from None
+
+
+@router.get(
+    "/campaigns/{slug}/compilations/{date}",
+    response={200: dict, **ERRORS},
+    summary="A day's compiled report: state, number, text and the frozen snapshot",
+)
+@problems
+def get_compilation(request, slug: str, date: dt.date):
+    campaign = _campaign_for_reader(request, slug)
+    return compilation_out(_compilation(campaign, date), campaign)
+
+
+@router.post(
+    "/campaigns/{slug}/compilations/{date}/approve",
+    response={200: dict, **ERRORS},
+    summary="Approve the draft: it gets the next number and never changes again",
+)
+@problems
+def approve(request, slug: str, date: dt.date):
+    campaign = _campaign_for_coordinator(request, slug)
+    approve_compilation(_compilation(campaign, date), request.user)
+    return compilation_out(_compilation(campaign, date), campaign)
+
+
+@router.post(
+    "/campaigns/{slug}/compilations/{date}/send",
+    response={200: dict, 502: ErrorOut, **ERRORS},
+    summary="E-mail the approved report (PDF, Word, Excel) to the campaign's recipients",
+)
+@problems
+def send(request, slug: str, date: dt.date):
+    campaign = _campaign_for_coordinator(request, slug)
+    dispatch = send_compilation(_compilation(campaign, date), request.user)
+    out = compilation_out(_compilation(campaign, date), campaign)
+    out["dispatch"] = dispatch_out(dispatch, campaign)
+    return out
+
+
+@router.get(
+    "/campaigns/{slug}/compilations/{date}/document.{fmt}",
+    response={200: None, **ERRORS},
+    url_name="compilation_document",
+    summary="The report as a file: docx, pdf, xlsx or csv",
+)
+@problems
+def document(request, slug: str, date: dt.date, fmt: str):
+    campaign = _campaign_for_reader(request, slug)
+    if fmt not in FORMATS:
+        raise Problem(404, "format", f"Unknown format {fmt!r}: docx, pdf, xlsx or csv.")
+    rendered = render(_compilation(campaign, date), fmt)
+    response = HttpResponse(rendered.content, content_type=rendered.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
+    return response

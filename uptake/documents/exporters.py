@@ -1,0 +1,348 @@
+"""Exporters, pretix-style: each class describes its columns and yields rows; the renderers
+(``uptake.documents.renderers``) turn any exporter into xlsx, csv, a Word or a PDF table.
+
+They read a compilation's frozen snapshot only, so a document made today from an approved
+compilation is the same as the day it was approved. The headers are Vietnamese: these are the
+official documents' tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from uptake.documents.formats import vn_day_month, vn_int, vn_number
+
+STATUS_VI = {"on_time": "Đúng hạn", "late": "Trễ hạn", "missing": "Chưa báo cáo"}
+KIND_VI = {
+    "province": "Tỉnh",
+    "district": "Huyện",
+    "office": "Phòng, ban",
+    "commune": "Xã",
+    "town": "Thị trấn",
+    "ward": "Phường",
+    "hamlet": "Ấp",
+}
+# A spreadsheet evaluates a cell starting with one of these as a formula (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+TEXT, INT, PERCENT, DATE, DATETIME = "text", "int", "percent", "date", "datetime"
+
+
+def neutralise(value):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def display(value, kind: str) -> str:
+    """A cell as the Word and PDF tables and the web page show it: "5.200", "95,1"."""
+    if value is None:
+        return "" if kind == TEXT else "–"
+    if value == "":
+        return ""
+    if kind == INT:
+        return vn_int(value)
+    if kind == PERCENT:
+        return vn_number(value)
+    if kind == DATE:
+        return value.strftime("%d/%m/%Y")
+    if kind == DATETIME:
+        return value.strftime("%H:%M %d/%m")
+    return str(value)
+
+
+@dataclass
+class Column:
+    header: str
+    kind: str = TEXT  # text | int | percent (95.1, shown "95,1%") | date | datetime
+    band: str = ""  # a header over several neighbouring columns: "Người dân (chỉ tiêu 60%)"
+    width: float = 10  # in characters (xlsx), and the relative width in Word and PDF tables
+    align: str = ""  # left | right | center; by default text left, numbers right, dates center
+
+    @property
+    def alignment(self) -> str:
+        if self.align:
+            return self.align
+        return {TEXT: "left", INT: "right", PERCENT: "right"}.get(self.kind, "center")
+
+
+@dataclass
+class Row:
+    cells: list
+    kind: str = "data"  # data | subtotal | total
+
+
+@dataclass
+class Exporter:
+    """Subclasses set ``columns`` and yield ``Row``s from ``rows()``."""
+
+    snapshot: dict
+    title: str = ""
+    columns: list[Column] = field(default_factory=list)
+    freeze_columns: int = 0  # the columns kept in view when scrolling right (xlsx)
+
+    def rows(self) -> Iterator[Row]:
+        raise NotImplementedError
+
+    @property
+    def banded(self) -> bool:
+        return any(c.band for c in self.columns)
+
+    def flat_headers(self) -> list[str]:
+        """One header per column, the band first: "Người dân - Đã cài đặt" (csv)."""
+        return [f"{c.band} - {c.header}" if c.band else c.header for c in self.columns]
+
+
+def _groups(snapshot: dict) -> list[dict]:
+    return snapshot["groups"]
+
+
+def _band(group: dict) -> str:
+    target = f"{group['target_percent']:g}".replace(".", ",")
+    return f"{group['name']} (chỉ tiêu {target}%)"
+
+
+def _percent(installed: int | None, with_smartphone: int | None) -> float | None:
+    from uptake.reports.models import percent
+
+    if installed is None or not with_smartphone:
+        return None
+    return percent(installed, with_smartphone)
+
+
+class UnitTable(Exporter):
+    """Every participating unit with its figures, percent and target; a total row.
+
+    ``compact`` (the Word and PDF documents): number, unit, per group the figures and percent,
+    and the reporting status. Otherwise (xlsx, csv) also the code, the submission time, the day
+    the figures come from, the target and whether it is met, the day's activities and the note.
+    In a province campaign each district's units follow a subtotal row for the district.
+    """
+
+    def __init__(self, snapshot: dict, compact: bool = False):
+        super().__init__(snapshot, "Bảng tổng hợp")
+        self.compact = compact
+        self.activities = [] if compact else list(snapshot.get("activities", {}).items())
+        cols = []
+        if compact:
+            cols += [Column("STT", INT, width=5, align="center"), Column("Đơn vị", TEXT, width=26)]
+        else:
+            cols += [
+                Column("Mã", TEXT, width=11),
+                Column("Đơn vị", TEXT, width=34),
+                Column("Báo cáo", TEXT, width=13, align="center"),
+                Column("Thời điểm báo cáo", DATETIME, width=17),
+                Column("Số liệu ngày", DATE, width=12),
+            ]
+            self.freeze_columns = 2
+        for g in _groups(snapshot):
+            band = _band(g)
+            cols += [
+                Column("Có ĐTTM", INT, band, width=11),
+                Column("Đã cài đặt", INT, band, width=11),
+                Column("Tỷ lệ (%)" if compact else "Tỷ lệ", PERCENT, band, width=8),
+            ]
+            if not compact:
+                cols += [
+                    Column("Chỉ tiêu", PERCENT, band, width=8),
+                    Column("Đạt", TEXT, band, width=8, align="center"),
+                ]
+        if compact:
+            cols.append(Column("Báo cáo", TEXT, width=13, align="center"))
+        for _key, a in self.activities:
+            cols.append(Column(f"{a['name']} ({a['unit']})", INT, "Hoạt động trong ngày", width=12))
+        if not compact:
+            cols.append(Column("Ghi chú", TEXT, width=40))
+        self.columns = cols
+
+    def _cells(self, number, name, unit: dict | None, groups: dict) -> list:
+        compact = self.compact
+        cells: list = []
+        if compact:
+            cells += [number, name]
+        else:
+            submitted = unit and unit.get("submitted_at")
+            figures_date = unit and unit.get("figures_date")
+            cells += [
+                unit["code"] if unit else "",
+                name,
+                STATUS_VI.get(unit["status"], "") if unit else "",
+                datetime.fromisoformat(submitted) if submitted else None,
+                date.fromisoformat(figures_date) if figures_date else None,
+            ]
+        for g in _groups(self.snapshot):
+            figures = groups.get(g["key"])
+            if figures is None:
+                cells += [None, None, None] + ([] if compact else [None, None])
+                continue
+            pct = _percent(figures.get("installed"), figures.get("with_smartphone"))
+            cells += [figures.get("with_smartphone"), figures.get("installed"), pct]
+            if not compact:
+                met = pct is not None and pct >= g["target_percent"]
+                cells += [g["target_percent"], "Đạt" if met else "Chưa đạt"]
+        if compact:
+            cells.append(STATUS_VI.get(unit["status"], "") if unit else "")
+        for key, _a in self.activities:
+            cells.append((unit or {}).get("activities", {}).get(key) if unit else None)
+        if not compact:
+            cells.append((unit or {}).get("note", "") if unit else "")
+        return cells
+
+    def rows(self) -> Iterator[Row]:
+        snapshot = self.snapshot
+        areas = {a["code"]: a for a in snapshot.get("areas", [])}
+        # The units straight under the root first, then each district's after its subtotal.
+        units = [u for u in snapshot["units"] if u.get("area") not in areas]
+        units += [u for u in snapshot["units"] if u.get("area") in areas]
+        current_area = None
+        for number, unit in enumerate(units, start=1):
+            area = unit.get("area") if unit.get("area") in areas else None
+            if area is not None and area != current_area:
+                current_area = area
+                a = areas[area]
+                yield Row(self._cells("", a["name"], None, a["totals"]), "subtotal")
+            yield Row(self._cells(number, unit["name"], unit, unit["groups"]))
+        yield Row(self._cells("", "Tổng cộng", None, snapshot["totals"]), "total")
+
+
+class GroupHistory(Exporter):
+    """One group's totals day by day: figures, daily increase, percent, reporting counts."""
+
+    def __init__(self, snapshot: dict, key: str):
+        group = next(g for g in snapshot["groups"] if g["key"] == key)
+        super().__init__(snapshot, group["name"])
+        self.key = key
+        self.group = group
+        self.columns = [
+            Column("Ngày", DATE, width=12),
+            Column("Có ĐTTM", INT, width=13),
+            Column("Đã cài đặt", INT, width=13),
+            Column("Tăng trong ngày", INT, width=13),
+            Column("Tỷ lệ", PERCENT, width=9),
+            Column("Chỉ tiêu", PERCENT, width=9),
+            Column("Đơn vị phải báo cáo", INT, width=12),
+            Column("Đúng hạn", INT, width=10),
+            Column("Trễ hạn", INT, width=10),
+            Column("Chưa báo cáo", INT, width=12),
+        ]
+        self.freeze_columns = 1
+
+    def rows(self) -> Iterator[Row]:
+        before = None
+        for entry in self.snapshot["history"]["groups"].get(self.key, []):
+            installed = entry["installed"]
+            yield Row(
+                [
+                    date.fromisoformat(entry["date"]),
+                    entry["with_smartphone"],
+                    installed,
+                    installed - before if before is not None else None,
+                    entry["percent"],
+                    self.group["target_percent"],
+                    entry["expected"],
+                    entry["on_time"],
+                    entry["late"],
+                    entry["missing"],
+                ]
+            )
+            before = installed
+
+
+class ActivityTable(Exporter):
+    """The activities: the day's count, the count since the start, the daily minimum and how
+    many units fell below it."""
+
+    def __init__(self, snapshot: dict):
+        super().__init__(snapshot, "Hoạt động tuyên truyền")
+        day = date.fromisoformat(snapshot["date"])
+        self.columns = [
+            Column("Hoạt động", TEXT, width=30),
+            Column("Đơn vị tính", TEXT, width=10, align="center"),
+            Column(f"Ngày {vn_day_month(day)}", INT, width=10),
+            Column("Từ đầu đợt", INT, width=11),
+            Column("Tối thiểu/ngày", INT, width=10),
+            Column("Số đơn vị chưa đạt", INT, width=11),
+        ]
+
+    def rows(self) -> Iterator[Row]:
+        for a in self.snapshot.get("activities", {}).values():
+            yield Row(
+                [
+                    a["name"],
+                    a["unit"],
+                    a["day"],
+                    a["since_start"],
+                    a["daily_min"],
+                    len(a["below_minimum"]) if a["daily_min"] is not None else None,
+                ]
+            )
+
+
+class BelowMinimum(Exporter):
+    """The units below an activity's daily minimum (reported, but fewer than the minimum)."""
+
+    def __init__(self, snapshot: dict):
+        super().__init__(snapshot, "Chưa đạt mức tối thiểu")
+        self.columns = [
+            Column("Hoạt động", TEXT, width=30),
+            Column("Mã", TEXT, width=11),
+            Column("Đơn vị", TEXT, width=34),
+            Column("Trong ngày", INT, width=10),
+            Column("Tối thiểu/ngày", INT, width=10),
+        ]
+
+    def rows(self) -> Iterator[Row]:
+        for a in self.snapshot.get("activities", {}).values():
+            for unit in a.get("below_minimum_units", []):
+                yield Row([a["name"], unit["code"], unit["name"], unit["count"], a["daily_min"]])
+
+
+class Corrections(Exporter):
+    """Figures corrected after an approved report: the unit, the day, what the report showed
+    and the corrected figures."""
+
+    def __init__(self, snapshot: dict):
+        super().__init__(snapshot, "Số liệu điều chỉnh")
+        cols = [
+            Column("Mã", TEXT, width=11),
+            Column("Đơn vị", TEXT, width=34),
+            Column("Số liệu ngày", DATE, width=12),
+            Column("Điều chỉnh lúc", DATETIME, width=17),
+        ]
+        for g in snapshot["groups"]:
+            cols += [
+                Column("Đã cài đặt (đã báo cáo)", INT, g["name"], width=13),
+                Column("Đã cài đặt (điều chỉnh)", INT, g["name"], width=13),
+            ]
+        cols.append(Column("Lý do", TEXT, width=40))
+        self.columns = cols
+
+    def rows(self) -> Iterator[Row]:
+        for c in self.snapshot.get("corrections", []):
+            cells = [
+                c["code"],
+                c["name"],
+                date.fromisoformat(c["date"]),
+                datetime.fromisoformat(c["submitted_at"]),
+            ]
+            for g in self.snapshot["groups"]:
+                old = ((c.get("before") or {}).get(g["key"]) or {}).get("installed")
+                new = (c["figures"].get(g["key"]) or {}).get("installed")
+                cells += [old, new]
+            cells.append(c.get("note", ""))
+            yield Row(cells)
+
+
+def spreadsheet(snapshot: dict) -> list[Exporter]:
+    """The sheets of the .xlsx: the table, a sheet per group, the activities, the corrections."""
+    sheets: list[Exporter] = [UnitTable(snapshot)]
+    sheets += [GroupHistory(snapshot, g["key"]) for g in snapshot["groups"]]
+    if snapshot.get("activities"):
+        sheets.append(ActivityTable(snapshot))
+        sheets.append(BelowMinimum(snapshot))
+    if snapshot.get("corrections"):
+        sheets.append(Corrections(snapshot))
+    return sheets

@@ -1,0 +1,248 @@
+"""The compiled daily report as an official document, and the four files made from it.
+
+``render(compilation, fmt)`` is the one entry point for the web page, the API and the e-mail:
+it reads the compilation's frozen snapshot only (an approved report renders the same forever).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils import translation
+
+from uptake.documents.charts import chart_from_snapshot
+from uptake.documents.exporters import ActivityTable, UnitTable, spreadsheet
+from uptake.documents.formats import (
+    ascii_slug,
+    lower_first,
+    vn_date,
+    vn_day_month,
+    vn_int,
+    vn_long_date,
+    vn_percent,
+    vn_target,
+)
+from uptake.documents.models import Compilation
+from uptake.documents.official import Figure, Heading, OfficialDocument, Paragraph, Signer, Table
+from uptake.documents.projection import LABELS_VI, MET
+
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
+FORMATS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+SENT_FORMATS = ("pdf", "docx", "xlsx")  # attached to the e-mail
+
+
+@dataclass
+class Rendered:
+    content: bytes
+    filename: str
+    content_type: str
+
+
+def issue_date(compilation: Compilation) -> date:
+    """The document's date: the day it was approved (in the campaign's zone), else its day."""
+    if compilation.approved_at:
+        return compilation.approved_at.astimezone(compilation.campaign.tz).date()
+    return compilation.date
+
+
+def paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"\n\s*\n|\n", text or "") if p.strip()]
+
+
+def _names(units: list[dict], limit: int = 30) -> str:
+    names = [u["name"] for u in units[:limit]]
+    if len(units) > limit:
+        names.append(f"và {len(units) - limit} đơn vị khác")
+    return ", ".join(names)
+
+
+def official_document(compilation: Compilation) -> OfficialDocument:
+    s = compilation.snapshot
+    info = s["campaign_info"]
+    settings = s["document"]
+    day = date.fromisoformat(s["date"])
+    target_date = date.fromisoformat(info["target_date"])
+    symbol = compilation.symbol or settings["symbol"]
+    reference = compilation.reference if compilation.number else f"{' ' * 6}/{symbol}"
+    doc = OfficialDocument(
+        parent_issuer=settings.get("parent_issuer", ""),
+        issuer=settings["issuer"],
+        reference=reference,
+        place_date=f"{settings['place']}, {vn_long_date(issue_date(compilation))}",
+        kind="BÁO CÁO",
+        subject=f"Kết quả triển khai {lower_first(info['title'])} ngày {vn_date(day)}",
+        signer=Signer(**settings.get("signer", {})),
+        recipients=[r["name"] for r in settings.get("recipients", [])],
+        draft=compilation.is_draft,
+    )
+    blocks = doc.blocks
+    due = info["report_due"].replace(":", " giờ ")
+    blocks.append(
+        Paragraph(
+            f"{info['coordinator_name']} báo cáo kết quả triển khai {lower_first(info['title'])} "
+            f"trên địa bàn {lower_first(info['root_name'])} ngày {vn_date(day)} (tổng hợp từ báo "
+            f"cáo của các đơn vị gửi trước {info['compile_at'].replace(':', ' giờ ')}) như sau:"
+        )
+    )
+    sections = 0
+
+    def section(title: str) -> None:
+        nonlocal sections
+        blocks.append(Heading(f"{ROMAN[sections]}. {title}"))
+        sections += 1
+
+    if compilation.situation.strip():
+        section("TÌNH HÌNH TRIỂN KHAI")
+        blocks += [Paragraph(p) for p in paragraphs(compilation.situation)]
+
+    section("KẾT QUẢ THỰC HIỆN")
+    blocks.append(Heading("1. Tình hình báo cáo của các đơn vị", 2))
+    counts = s["reporting"]
+    blocks.append(
+        Paragraph(
+            f"Tổng số đơn vị phải báo cáo: {vn_int(counts['expected'])}; báo cáo đúng hạn "
+            f"(trước {due} ngày {vn_date(day)}): {vn_int(counts['on_time'])}; báo cáo trễ hạn: "
+            f"{vn_int(counts['late'])}; chưa báo cáo: {vn_int(counts['missing'])}."
+        )
+    )
+    late = [u for u in s["units"] if u["status"] == "late"]
+    missing = [u for u in s["units"] if u["status"] == "missing"]
+    if late:
+        blocks.append(Paragraph(f"- Đơn vị báo cáo trễ hạn: {_names(late)}."))
+    if missing:
+        blocks.append(
+            Paragraph(
+                f"- Đơn vị chưa báo cáo: {_names(missing)} (số liệu tính theo báo cáo gần nhất "
+                "của đơn vị)."
+            )
+        )
+
+    blocks.append(Heading("2. Kết quả cài đặt, sử dụng ứng dụng", 2))
+    for g in s["groups"]:
+        total = s["totals"][g["key"]]
+        proj = s.get("projection", {}).get(g["key"])
+        target = vn_target(g["target_percent"])
+        met = "đã đạt chỉ tiêu" if total["met"] else "chưa đạt chỉ tiêu"
+        text = (
+            f"có {vn_int(total['with_smartphone'])} người có điện thoại thông minh, đã cài đặt "
+            f"{vn_int(total['installed'])} người, đạt {vn_percent(total['percent'])} "
+            f"(chỉ tiêu {target}, {met})."
+        )
+        if proj and proj["status"] != MET and day < target_date and proj["expected"] is not None:
+            text += (
+                f" Theo tốc độ những ngày gần đây, dự kiến đến ngày {vn_date(target_date)} đạt "
+                f"{vn_percent(proj['expected'])} ({LABELS_VI[proj['status']].lower()})."
+            )
+        units = [u for u in s["units"] if g["key"] in u["groups"]]
+        reached = sum(1 for u in units if u["groups"][g["key"]]["met"])
+        text += f" Số đơn vị đạt chỉ tiêu: {vn_int(reached)}/{vn_int(len(units))}."
+        blocks.append(Paragraph(text, lead=f"- {g['name']}: "))
+        low = s.get("furthest", {}).get(g["key"], [])
+        if low:
+            names = ", ".join(f"{u['name']} ({vn_percent(u['percent'])})" for u in low)
+            blocks.append(Paragraph(f"Các đơn vị có tỷ lệ thấp nhất: {names}.", italic=True))
+    tables = 1
+    blocks.append(
+        Table(
+            UnitTable(s, compact=True), f"Bảng {tables}. Kết quả của các đơn vị ngày {vn_date(day)}"
+        )
+    )
+    blocks.append(
+        Figure(
+            chart_from_snapshot(s, target_label="Chỉ tiêu", deadline_label="Hạn"),
+            f"Biểu đồ 1. Tỷ lệ cài đặt theo ngày so với chỉ tiêu (hạn {vn_date(target_date)})",
+        )
+    )
+
+    sub = 3
+    if s.get("activities"):
+        blocks.append(Heading(f"{sub}. Hoạt động tuyên truyền", 2))
+        sub += 1
+        for a in s["activities"].values():
+            blocks.append(
+                Paragraph(
+                    f"- {a['name']}: {vn_int(a['day'])} {a['unit']} trong ngày "
+                    f"{vn_day_month(day)}; {vn_int(a['since_start'])} {a['unit']} từ đầu đợt."
+                )
+            )
+        tables += 1
+        blocks.append(Table(ActivityTable(s), f"Bảng {tables}. Hoạt động tuyên truyền"))
+        for a in s["activities"].values():
+            below = a.get("below_minimum_units") or []
+            if a["daily_min"] is None or not below:
+                continue
+            names = ", ".join(f"{u['name']} ({vn_int(u['count'] or 0)} {a['unit']})" for u in below)
+            blocks.append(
+                Paragraph(
+                    f"Đơn vị chưa đạt mức tối thiểu {vn_int(a['daily_min'])} {a['unit']}/ngày "
+                    f"({lower_first(a['name'])}): {names}."
+                )
+            )
+
+    corrections = s.get("corrections") or []
+    if corrections:
+        blocks.append(Heading(f"{sub}. Số liệu điều chỉnh sau báo cáo", 2))
+        names = {g["key"]: g["name"] for g in s["groups"]}
+        for c in corrections:
+            changes = []
+            for key, figures in c["figures"].items():
+                old = ((c.get("before") or {}).get(key) or {}).get("installed")
+                new = figures.get("installed")
+                if old != new:
+                    changes.append(
+                        f"{names.get(key, key)} đã cài đặt {vn_int(old)} → {vn_int(new)}"
+                    )
+                else:
+                    changes.append(f"{names.get(key, key)} đã cài đặt {vn_int(new)}")
+            reason = f" Lý do: {c['note']}" if c.get("note") else ""
+            corrected_day = date.fromisoformat(c["date"])
+            blocks.append(
+                Paragraph(
+                    f"- {c['name']}: số liệu ngày {vn_date(corrected_day)} được điều chỉnh sau báo "
+                    f"cáo ngày {vn_day_month(corrected_day)}: {'; '.join(changes)}.{reason}"
+                )
+            )
+
+    section("KHÓ KHĂN, VƯỚNG MẮC")
+    blocks += [Paragraph(p) for p in paragraphs(compilation.difficulties) or ["Không có."]]
+    section("ĐỀ XUẤT, KIẾN NGHỊ")
+    blocks += [Paragraph(p) for p in paragraphs(compilation.proposals) or ["Không có."]]
+    doc.closing = f"Trên đây là báo cáo của {info['coordinator_name']}./."
+    return doc
+
+
+def filename(compilation: Compilation, fmt: str) -> str:
+    """ "BC-VHTT-05-2020-08-17.pdf"; a draft: "BC-VHTT-du-thao-2020-08-17.pdf"."""
+    symbol = compilation.symbol or compilation.snapshot.get("document", {}).get("symbol", "BC")
+    number = f"{compilation.number:02d}" if compilation.number else "du-thao"
+    return f"{ascii_slug(symbol)}-{number}-{compilation.date.isoformat()}.{fmt}"
+
+
+def render(compilation: Compilation, fmt: str) -> Rendered:
+    """The compilation as a .docx, .pdf, .xlsx or .csv file."""
+    from uptake.documents.renderers import csvfile, docxfile, pdffile, xlsxfile
+
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    with translation.override("vi"):
+        if fmt == "docx":
+            content = docxfile.render(official_document(compilation))
+        elif fmt == "pdf":
+            content = pdffile.render(official_document(compilation))
+        elif fmt == "xlsx":
+            content = xlsxfile.render(spreadsheet(compilation.snapshot), title=_title(compilation))
+        else:
+            content = csvfile.render(UnitTable(compilation.snapshot))
+    return Rendered(content, filename(compilation, fmt), FORMATS[fmt])
+
+
+def _title(compilation: Compilation) -> str:
+    info = compilation.snapshot["campaign_info"]
+    return f"{info['title']} – {vn_date(compilation.date)}"

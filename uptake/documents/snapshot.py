@@ -1,0 +1,277 @@
+"""What a compilation freezes: the #2 summary of its day and what the documents need besides.
+
+``build_snapshot(campaign, day)`` returns plain JSON: the summary's ``as_dict()`` (the API's
+format) plus the campaign's letterhead, its groups, the units furthest from target, the
+activities with the units below their daily minimum, the history by day (for the chart and the
+per-group sheets), the projection and the corrections made since the previous report.
+Its queries do not grow with the number of units.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone
+
+from uptake.campaigns.models import Campaign
+from uptake.documents.progress import Progress
+from uptake.documents.projection import project
+from uptake.reports.models import Revision, percent
+from uptake.reports.summary import Summary, build_summary
+from uptake.units.models import Unit
+
+VERSION = 1
+FURTHEST = 5  # units listed per group as the furthest from target
+
+
+def document_settings(campaign: Campaign) -> dict:
+    """The campaign file's ``document`` section, or a plain letterhead made from its units."""
+    found = (campaign.source or {}).get("document")
+    if found:
+        return found
+    return {
+        "parent_issuer": "",
+        "issuer": campaign.coordinator.name.upper(),
+        "place": campaign.root.name,
+        "symbol": "BC",
+        "signer": {"authority": "", "capacity": "", "title": "", "name": ""},
+        "recipients": [],
+    }
+
+
+def build_snapshot(campaign: Campaign, day: date) -> dict:
+    root = campaign.root
+    summary = build_summary(campaign, day, root)
+    progress = Progress.build(campaign, day, root)
+    data = summary.as_dict()
+    names = {row.unit.code: row.unit.name for row in summary.rows}
+    data.update(
+        {
+            "version": VERSION,
+            "made_at": timezone.now().astimezone(campaign.tz).isoformat(),
+            "campaign_info": {
+                "slug": campaign.slug,
+                "app": campaign.app,
+                "title": campaign.title,
+                "timezone": campaign.timezone,
+                "start": campaign.start.isoformat(),
+                "target_date": campaign.target_date.isoformat(),
+                "end": campaign.end.isoformat(),
+                "report_due": campaign.report_due.strftime("%H:%M"),
+                "compile_at": campaign.compile_at.strftime("%H:%M"),
+                "root_name": root.name,
+                "root_kind": root.kind,
+                "coordinator": campaign.coordinator.code,
+                "coordinator_name": campaign.coordinator.name,
+            },
+            "document": document_settings(campaign),
+            "groups": [
+                {"key": g.key, "name": g.name, "target_percent": float(g.target_percent)}
+                for g in summary.groups
+            ],
+            "furthest": furthest(summary),
+            "areas": areas(summary),
+            "history": history(progress),
+            "projection": projection(progress, day),
+            "corrections": corrections(campaign, day, root, names),
+        }
+    )
+    for key, total in summary.activities.items():
+        entry = data["activities"][key]
+        entry["key"] = key
+        entry["below_minimum_units"] = [
+            {"code": row.unit.code, "name": row.unit.name, "count": row.activities.get(key)}
+            for row in summary.rows
+            if row.below_minimum(total.activity)
+        ]
+    units_projection = unit_projections(progress, day)
+    for unit, row in zip(data["units"], summary.rows, strict=True):
+        unit["projection"] = units_projection.get(unit["code"], {})
+        unit["area"] = area_of(row.unit, root)
+        unit["note"] = row.note
+    return data
+
+
+def gap(figures: dict) -> float:
+    """How many percentage points a unit's group is below its target (0 when met)."""
+    current = figures.get("percent")
+    return max(0.0, figures["target_percent"] - (current if current is not None else 0.0))
+
+
+def furthest(summary: Summary, limit: int = FURTHEST) -> dict[str, list[dict]]:
+    """Per group, the units furthest below the target, the furthest first."""
+    out = {}
+    for g in summary.groups:
+        rows = [(row, row.groups[g.key].as_dict()) for row in summary.rows if g.key in row.groups]
+        rows = [(row, f) for row, f in rows if not f["met"]]
+        rows.sort(key=lambda rf: (-gap(rf[1]), rf[0].unit.path))
+        out[g.key] = [
+            {
+                "code": row.unit.code,
+                "name": row.unit.name,
+                "percent": f["percent"],
+                "target_percent": f["target_percent"],
+                "gap": round(gap(f), 1),
+            }
+            for row, f in rows[:limit]
+        ]
+    return out
+
+
+def area_of(unit: Unit, root: Unit) -> str | None:
+    """The code of the root's child that ``unit`` lies under (None for the root's own children
+    and the root itself): a district of a province campaign."""
+    parts = unit.path[len(root.path) :].strip("/").split("/")
+    return parts[0] if len(parts) > 1 else None
+
+
+def areas(summary: Summary) -> list[dict]:
+    """A row per district of a province campaign (the root's children with units below them):
+    its totals per group and its reporting counts. Empty for a district campaign."""
+    by_code: dict[str, dict] = {}
+    for row in summary.rows:
+        code = area_of(row.unit, summary.root)
+        if code is None:
+            continue
+        area = by_code.setdefault(
+            code,
+            {
+                "code": code,
+                "name": "",
+                "reporting": {"expected": 0, "on_time": 0, "late": 0, "missing": 0},
+                "totals": {},
+            },
+        )
+        area["reporting"]["expected"] += 1
+        area["reporting"][row.status] += 1
+        for key, g in row.groups.items():
+            t = area["totals"].setdefault(key, {"with_smartphone": 0, "installed": 0})
+            if g.with_smartphone is not None and g.installed is not None:
+                t["with_smartphone"] += g.with_smartphone
+                t["installed"] += g.installed
+    if by_code:
+        for unit in Unit.objects.filter(code__in=list(by_code)).only("code", "name"):
+            by_code[unit.code]["name"] = unit.name
+    targets = {g.key: float(g.target_percent) for g in summary.groups}
+    for area in by_code.values():
+        for key, t in area["totals"].items():
+            t["percent"] = percent(t["installed"], t["with_smartphone"])
+            t["target_percent"] = targets[key]
+            t["met"] = t["percent"] is not None and t["percent"] >= targets[key]
+    return list(by_code.values())
+
+
+def history(progress: Progress) -> dict:
+    totals = progress.totals()
+    return {
+        "days": [d.isoformat() for d in progress.days],
+        "groups": {
+            key: [
+                {
+                    "date": t.date.isoformat(),
+                    "with_smartphone": t.with_smartphone,
+                    "installed": t.installed,
+                    "percent": t.percent,
+                    "expected": t.expected,
+                    "on_time": t.on_time,
+                    "late": t.late,
+                    "missing": t.missing,
+                }
+                for t in days
+            ]
+            for key, days in totals.items()
+        },
+    }
+
+
+def projection(progress: Progress, day: date) -> dict:
+    target_date = progress.campaign.target_date
+    percents = progress.percents()
+    return {
+        g.key: project(percents[g.key], day, target_date, float(g.target_percent)).as_dict()
+        for g in progress.groups
+    }
+
+
+def unit_projections(progress: Progress, day: date) -> dict[str, dict]:
+    target_date = progress.campaign.target_date
+    targets = {g.key: float(g.target_percent) for g in progress.groups}
+    return {
+        up.unit.code: {
+            key: project(up.percents(key), day, target_date, targets[key]).as_dict()
+            for key in up.groups
+            if key in targets
+        }
+        for up in progress.units
+    }
+
+
+def corrections(campaign: Campaign, day: date, root: Unit, names: dict[str, str]) -> list[dict]:
+    """Figures of already-reported days that changed after the approved report of that day was
+    compiled, not yet shown by an approved report: "corrected after the report of dd/mm".
+
+    A revision of day D counts when it arrived after the snapshot of D's approved compilation
+    (its last refresh: what the approved report showed) and after the snapshot of the latest
+    approved compilation before ``day`` (an earlier report already showed it). A unit's first
+    report of a day it had missed counts too: it completes the figures of that report.
+    """
+    from uptake.documents.models import Compilation, State
+
+    approved = dict(
+        Compilation.objects.filter(
+            campaign=campaign, date__lt=day, state__in=[State.APPROVED, State.SENT]
+        ).values_list("date", "refreshed_at")
+    )
+    if not approved:
+        return []
+    previous = approved[max(approved)]  # the previous report: what it showed is not repeated
+    revisions = (
+        Revision.objects.filter(
+            report__campaign=campaign,
+            report__date__in=list(approved),
+            report__unit__path__startswith=root.path,
+            submitted_at__gt=previous,
+        )
+        .select_related("report__unit")
+        .order_by("report__unit__path", "report__date", "number")
+    )
+    latest: dict[tuple[str, date], Revision] = {}
+    for rev in revisions:
+        compiled_at = approved[rev.report.date]
+        if rev.submitted_at > compiled_at and rev.submitted_at > previous:
+            latest[(rev.report.unit.code, rev.report.date)] = rev
+    if not latest:
+        return []
+    # What the approved report of that day showed: the revision current at its approval.
+    before = {}
+    shown = (
+        Revision.objects.filter(
+            report__campaign=campaign,
+            report__date__in=list({d for _c, d in latest}),
+            report__unit__code__in=list({c for c, _d in latest}),
+        )
+        .select_related("report__unit")
+        .order_by("number")
+    )
+    for rev in shown:
+        key = (rev.report.unit.code, rev.report.date)
+        if key in latest and rev.submitted_at <= approved[rev.report.date]:
+            before[key] = rev
+    tz = campaign.tz
+    out = []
+    for (code, d), rev in latest.items():
+        old = before.get((code, d))
+        out.append(
+            {
+                "code": code,
+                "name": names.get(code) or rev.report.unit.name,
+                "date": d.isoformat(),
+                "revision": rev.number,
+                "submitted_at": rev.submitted_at.astimezone(tz).isoformat(),
+                "figures": rev.figures,
+                "activities": rev.activities,
+                "before": old.figures if old else None,
+                "note": rev.note,
+            }
+        )
+    return out

@@ -1,0 +1,358 @@
+"""The pages of the 16:30 report: the dashboard, the list of compiled reports and a day's
+report, where the coordinator refreshes the draft, writes the text, approves and sends it, and
+anyone who may read it downloads its documents.
+
+Access goes through one helper per use: ``_get_campaign_for_reader`` (the campaign's root
+within the user's units), ``_get_campaign_for_coordinator`` (and a coordinator or admin),
+``_get_dashboard_unit`` (the unit a dashboard is about, ``?unit=CODE``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from uptake.accounts.models import Profile, Role, profile_of
+from uptake.campaigns.models import Campaign
+from uptake.documents.actions import (
+    CompilationError,
+    approve_compilation,
+    make_draft,
+    may_compile,
+    send_compilation,
+    write_text,
+)
+from uptake.documents.charts import chart_from_snapshot
+from uptake.documents.dashboard import build_dashboard
+from uptake.documents.exporters import UnitTable, display
+from uptake.documents.forms import TextForm
+from uptake.documents.models import Compilation
+from uptake.documents.projection import LABELS, WINDOW
+from uptake.documents.report import FORMATS
+from uptake.documents.report import render as render_document
+from uptake.units.models import Unit
+
+RANKED_SHOWN = 50  # units listed on a province's dashboard (the rest: see the status page)
+
+
+def campaign_view(view):
+    """Loads the campaign named by the URL's slug (404) and works in its time zone."""
+
+    @wraps(view)
+    def wrapper(request, slug: str, **kwargs):
+        campaign = get_object_or_404(
+            Campaign.objects.select_related("root", "coordinator"), slug=slug
+        )
+        with timezone.override(campaign.tz):
+            return view(request, campaign, **kwargs)
+
+    return wrapper
+
+
+def _takes_part(profile: Profile, campaign: Campaign) -> bool:
+    """One of the user's units lies in the campaign's tree (or contains it)."""
+    return profile.is_admin or any(
+        p.startswith(campaign.root.path) or campaign.root.path.startswith(p)
+        for p in profile.unit_paths()
+    )
+
+
+def _get_campaign_for_reader(request, campaign: Campaign) -> Profile:
+    """The compiled report is read by whoever reads the campaign's root; a user who takes part
+    lower down is refused (403), anyone else finds nothing (404)."""
+    profile = profile_of(request.user)
+    if profile.can_read(campaign.root):
+        return profile
+    if _takes_part(profile, campaign):
+        raise PermissionDenied("the report covers units outside the user's units")
+    raise Http404("the user takes no part in this campaign")
+
+
+def _get_campaign_for_coordinator(request, campaign: Campaign) -> Profile:
+    profile = _get_campaign_for_reader(request, campaign)
+    if not may_compile(request.user, campaign):
+        raise PermissionDenied("only the campaign's coordinators compile its report")
+    return profile
+
+
+def _get_dashboard_unit(request, campaign: Campaign, code: str | None) -> tuple[Profile, Unit]:
+    """The unit a dashboard is about: ``?unit=CODE`` if the user reads it, else the top of the
+    user's scope in the campaign. Reporters have the report page instead (403)."""
+    profile = profile_of(request.user)
+    if not _takes_part(profile, campaign):
+        raise Http404("the user takes no part in this campaign")
+    if profile.role == Role.REPORTER and not profile.is_admin:
+        raise PermissionDenied("the dashboard is for coordinators and leaders")
+    if code:
+        unit = Unit.objects.filter(code=code).first()
+        if unit is None or not profile.can_read(unit) or not unit.is_within(campaign.root):
+            raise Http404("unit outside the user's units or the campaign")
+        return profile, unit
+    if profile.can_read(campaign.root):
+        return profile, campaign.root
+    for unit in profile.units.order_by("path"):
+        if unit.is_within(campaign.root):
+            return profile, unit
+    raise Http404("none of the user's units is in this campaign")
+
+
+def _day(campaign: Campaign, value: str) -> date:
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise Http404("not a date") from None
+    if day < campaign.start or day > campaign.end:
+        raise Http404("outside the campaign's days")
+    return day
+
+
+def _last_day(campaign: Campaign) -> date:
+    return max(campaign.start, min(campaign.end, campaign.today()))
+
+
+def _render(request, template: str, campaign: Campaign, profile: Profile, **context):
+    return render(
+        request,
+        template,
+        {"campaign": campaign, "profile": profile, "today": campaign.today(), **context},
+    )
+
+
+# --- dashboard ------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+@campaign_view
+def dashboard(request, campaign: Campaign):
+    profile, unit = _get_dashboard_unit(request, campaign, request.GET.get("unit"))
+    day = _last_day(campaign)
+    board = build_dashboard(campaign, unit, day)
+    parent = None
+    if unit != campaign.root and unit.parent_id and profile.can_read(unit.parent):
+        parent = unit.parent
+    return _render(
+        request,
+        "documents/dashboard.html",
+        campaign,
+        profile,
+        board=board,
+        unit=unit,
+        parent=parent,
+        day=day,
+        ranked=board.ranked[:RANKED_SHOWN],
+        ranked_more=max(0, len(board.ranked) - RANKED_SHOWN),
+        window=WINDOW,
+        labels=LABELS,
+        may_compile=may_compile(request.user, campaign),
+    )
+
+
+# --- compiled reports -----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+@campaign_view
+def compilation_list(request, campaign: Campaign):
+    profile = _get_campaign_for_reader(request, campaign)
+    compilations = list(
+        Compilation.objects.filter(campaign=campaign)
+        .select_related("approved_by", "sent_by")
+        .defer("snapshot")
+        .order_by("-date")
+    )
+    return _render(
+        request,
+        "documents/compilation_list.html",
+        campaign,
+        profile,
+        compilations=compilations,
+        last_day=_last_day(campaign),
+        may_compile=may_compile(request.user, campaign),
+    )
+
+
+def _table(snapshot: dict) -> dict:
+    """The snapshot's table of units as the page shows it (the documents' compact table)."""
+    exporter = UnitTable(snapshot, compact=True)
+    columns = exporter.columns
+    rows = [
+        {
+            "kind": row.kind,
+            "cells": [
+                {"text": display(v, columns[i].kind), "align": columns[i].alignment}
+                for i, v in enumerate(row.cells)
+            ],
+        }
+        for row in exporter.rows()
+    ]
+    bands = []
+    if exporter.banded:
+        for c in columns:
+            if bands and c.band and bands[-1]["band"] == c.band:
+                bands[-1]["span"] += 1
+            else:
+                bands.append({"band": c.band, "header": c.header, "span": 1})
+    return {"columns": columns, "bands": bands, "rows": rows}
+
+
+@login_required
+@require_GET
+@campaign_view
+def compilation(request, campaign: Campaign, day: str):
+    profile = _get_campaign_for_reader(request, campaign)
+    day = _day(campaign, day)
+    found = (
+        Compilation.objects.filter(campaign=campaign, date=day)
+        .select_related("made_by", "refreshed_by", "approved_by", "sent_by", "text_by")
+        .first()
+    )
+    can_compile = may_compile(request.user, campaign)
+    context = {
+        "compilation": found,
+        "day": day,
+        "may_compile": can_compile,
+        "may_make": can_compile and day <= campaign.today(),
+        "prev_day": day - timedelta(1) if day > campaign.start else None,
+        "next_day": day + timedelta(1) if day < _last_day(campaign) else None,
+        "formats": list(FORMATS),
+    }
+    if found is not None:
+        found.campaign = campaign
+        snapshot = found.snapshot
+        context.update(
+            snapshot=snapshot,
+            chart=chart_from_snapshot(
+                snapshot, target_label=_("Target"), deadline_label=_("Target date")
+            ),
+            table=_table(snapshot),
+            dispatches=list(found.dispatches.select_related("sent_by")),
+            recipients=snapshot.get("document", {}).get("recipients", []),
+            form=TextForm(
+                initial={
+                    "situation": found.situation,
+                    "difficulties": found.difficulties,
+                    "proposals": found.proposals,
+                }
+            ),
+        )
+    return _render(request, "documents/compilation.html", campaign, profile, **context)
+
+
+def _page(campaign: Campaign, day: date) -> str:
+    return reverse("documents-compilation", args=[campaign.slug, day.isoformat()])
+
+
+def _get_compilation(campaign: Campaign, day: date) -> Compilation:
+    found = Compilation.objects.filter(campaign=campaign, date=day).first()
+    if found is None:
+        raise Http404("no compilation for this day")
+    found.campaign = campaign
+    return found
+
+
+@login_required
+@require_POST
+@campaign_view
+def refresh(request, campaign: Campaign, day: str):
+    _get_campaign_for_coordinator(request, campaign)
+    day = _day(campaign, day)
+    try:
+        _compilation, created = make_draft(campaign, day, request.user)
+    except CompilationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("The draft was made.") if created else _("The draft was refreshed.")
+        )
+    return redirect(_page(campaign, day))
+
+
+@login_required
+@require_POST
+@campaign_view
+def text(request, campaign: Campaign, day: str):
+    _get_campaign_for_coordinator(request, campaign)
+    day = _day(campaign, day)
+    found = _get_compilation(campaign, day)
+    form = TextForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(_page(campaign, day))
+    try:
+        write_text(found, request.user, **form.cleaned_data)
+    except CompilationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The text was saved."))
+    return redirect(_page(campaign, day))
+
+
+@login_required
+@require_POST
+@campaign_view
+def approve(request, campaign: Campaign, day: str):
+    _get_campaign_for_coordinator(request, campaign)
+    day = _day(campaign, day)
+    found = _get_compilation(campaign, day)
+    try:
+        if any(name in request.POST for name in TextForm.base_fields):
+            # Approved from the text form: what is in the boxes is what gets approved.
+            form = TextForm(request.POST)
+            if not form.is_valid():
+                for errors in form.errors.values():
+                    for error in errors:
+                        messages.error(request, error)
+                return redirect(_page(campaign, day))
+            found = write_text(found, request.user, **form.cleaned_data)
+        approved = approve_compilation(found, request.user)
+    except CompilationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("Report No. %(number)s was approved.") % {"number": approved.reference}
+        )
+    return redirect(_page(campaign, day))
+
+
+@login_required
+@require_POST
+@campaign_view
+def send(request, campaign: Campaign, day: str):
+    _get_campaign_for_coordinator(request, campaign)
+    day = _day(campaign, day)
+    try:
+        dispatch = send_compilation(_get_compilation(campaign, day), request.user)
+    except CompilationError as exc:
+        messages.error(request, exc.message)
+    else:
+        to = ", ".join(r["email"] for r in dispatch.recipients)
+        messages.success(request, _("The report was sent to %(to)s.") % {"to": to})
+    return redirect(_page(campaign, day))
+
+
+@login_required
+@require_GET
+@campaign_view
+def download(request, campaign: Campaign, day: str, fmt: str):
+    _get_campaign_for_reader(request, campaign)
+    if fmt not in FORMATS:
+        raise Http404("unknown format")
+    day = _day(campaign, day)
+    rendered = render_document(_get_compilation(campaign, day), fmt)
+    response = HttpResponse(rendered.content, content_type=rendered.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
+    return response

@@ -1,0 +1,155 @@
+"""What makes the visit page work with no network: its data, its assets, the service worker's
+list of what to keep, and the web app manifest (installable on the phone's home screen).
+
+Static assets are listed with a version made of their contents (``?v=…``), so that the
+service worker keeps them until one of them changes, and the page, once cached, costs only
+its own HTML (and the worker's own update check) on each load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from uptake.campaigns.models import Campaign
+from uptake.fieldwork.models import Outcome
+
+# The page's own files, under uptake/static/.
+PAGE_ASSETS = ("fieldwork/visit.css", "fieldwork/visit.js")
+ICONS = ("fieldwork/icon-192.png", "fieldwork/icon-512.png", "fieldwork/icon.svg")
+# Loaded by base.html on every page, the visit page included.
+SITE_ASSETS = ("css/uptake.css",)
+
+
+def _digest() -> str:
+    h = hashlib.sha256()
+    files = [finders.find(name) for name in PAGE_ASSETS + ICONS + SITE_ASSETS]
+    files.append(settings.BASE_DIR / "templates" / "fieldwork" / "sw.js")
+    for found in files:
+        if found and Path(found).exists():
+            h.update(Path(found).read_bytes())
+    return h.hexdigest()[:10]
+
+
+@lru_cache(maxsize=1)
+def _cached_version() -> str:
+    return _digest()
+
+
+def version() -> str:
+    """Changes whenever one of the files the worker keeps changes (recomputed in DEBUG)."""
+    if settings.DEBUG:
+        _cached_version.cache_clear()
+    return _cached_version()
+
+
+def assets() -> dict[str, str]:
+    """The page's CSS, JS and icons, by name, as versioned URLs."""
+    v = version()
+    return {
+        name.rsplit("/", 1)[1].replace(".", "_").replace("-", "_"): f"{static(name)}?v={v}"
+        for name in PAGE_ASSETS + ICONS
+    }
+
+
+def page_urls(campaign: Campaign) -> dict[str, str]:
+    return {
+        "page": reverse("fieldwork-visit", args=[campaign.slug]),
+        "sw": reverse("fieldwork-sw", args=[campaign.slug]),
+        "manifest": reverse("fieldwork-manifest", args=[campaign.slug]),
+        "api": reverse("api:post_visit"),
+        "login": reverse("login"),
+    }
+
+
+def sw_context(campaign: Campaign) -> dict:
+    urls = page_urls(campaign)
+    keep = list(assets().values()) + [urls["manifest"]] + [static(n) for n in SITE_ASSETS]
+    return {
+        "version": version(),
+        "page": urls["page"],
+        "keep_json": json.dumps(keep),
+        "static_prefix": static(""),
+    }
+
+
+def manifest(campaign: Campaign) -> str:
+    urls = page_urls(campaign)
+    icons = assets()
+    return json.dumps(
+        {
+            "name": f"uptake · {campaign.app}: " + _("household visits"),
+            "short_name": _("Visits"),
+            "description": campaign.title,
+            "start_url": urls["page"],
+            "scope": urls["page"],
+            "id": urls["page"],
+            "display": "standalone",
+            "orientation": "portrait",
+            "background_color": "#ffffff",
+            "theme_color": "#0b5cab",
+            "icons": [
+                {"src": icons["icon_192_png"], "sizes": "192x192", "type": "image/png"},
+                {"src": icons["icon_512_png"], "sizes": "512x512", "type": "image/png"},
+                {"src": icons["icon_svg"], "sizes": "any", "type": "image/svg+xml"},
+            ],
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def page_data(campaign: Campaign, user, hamlets, teams, due) -> dict:
+    """Everything the page's script needs, embedded in the page (no request while offline)."""
+    tz = campaign.tz
+    return {
+        "campaign": campaign.slug,
+        "user": user.username,
+        "start": campaign.start.isoformat(),
+        "end": campaign.end.isoformat(),
+        "urls": page_urls(campaign),
+        "hamlets": {h.code: h.name for h in hamlets},
+        "teams": [
+            {"id": t.pk, "name": t.name, "hamlets": [h.code for h in t.hamlets.all()]}
+            for t in teams
+        ],
+        "due": [
+            {
+                "id": str(v.pk),
+                "hamlet": v.hamlet.code,
+                "household": v.household,
+                "at": v.visited_at.astimezone(tz).strftime("%d/%m %H:%M"),
+            }
+            for v in due
+        ],
+        "outcomes": dict(Outcome.choices),
+        "t": {
+            "waiting": _("%(n)s waiting"),
+            "none_waiting": _("All sent"),
+            "saved": _("Saved on this phone: %(household)s."),
+            "sent": _("sent"),
+            "pending": _("waiting"),
+            "rejected": _("refused by the server"),
+            "offline": _("No network: visits wait on this phone."),
+            "online": _("Online"),
+            "login": _("Log in again to send the waiting visits."),
+            "household": _("Give the house number or a short address."),
+            "phone": _("Do not write phone numbers: a house number or a short address is enough."),
+            "had": _("Already had the app cannot be more than the number of smartphones."),
+            "now": _("Installed during the visit cannot be more than smartphones minus already had."),
+            "installed": _("Installed: count the phones it was put on."),
+            "already_had": _("Already had it: phones that had the app, none installed now."),
+            "refused": _("Refused: a smartphone without the app, and nothing installed."),
+            "revisit": _("Revisit of %(household)s"),
+            "discard": _("Discard"),
+            "hamlet": _("Choose the hamlet."),
+        },
+    }

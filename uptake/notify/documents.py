@@ -1,0 +1,65 @@
+"""The scheduler's side of #3 (uptake.documents): make the day's draft, send what was approved.
+
+The work is #3's actions (``make_draft``, ``send_compilation``, as the system: ``user=None``);
+this module only calls them at the right moment and never touches a compilation that has moved
+on (an approved compilation is never refreshed, a sent one never sent again), so a job run that
+is repeated after a crash changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from uptake.campaigns.models import Campaign
+from uptake.documents import actions
+from uptake.documents.models import Compilation, Dispatch, State
+
+
+def approved_unsent():
+    """Approved compilations that have not been sent: each gets a send run."""
+    return Compilation.objects.filter(state=State.APPROVED, sent_at__isnull=True).only(
+        "campaign_id", "date", "approved_at"
+    )
+
+
+def make_draft(campaign: Campaign, day: date) -> tuple[Compilation, bool]:
+    """The day's draft, made or refreshed, and whether it was made now. A compilation that was
+    approved (or sent) meanwhile is left as it is."""
+    existing = Compilation.objects.filter(campaign=campaign, date=day).first()
+    if existing is not None and not existing.is_draft:
+        return existing, False
+    try:
+        return actions.make_draft(campaign, day, user=None)
+    except actions.CompilationLocked:  # approved between our look and the action's lock
+        return Compilation.objects.get(campaign=campaign, date=day), False
+
+
+class NothingToSend(Exception):
+    """Sending cannot succeed by trying again (no recipient has an address): not retried."""
+
+
+def send_approved(campaign: Campaign, day: date) -> tuple[Compilation | None, Dispatch | None]:
+    """Send the day's approved compilation; (compilation, None) when there is nothing to send.
+
+    An SMTP failure raises (the job is retried with backoff); a compilation without any
+    e-mail recipient raises NothingToSend.
+    """
+    compilation = (
+        Compilation.objects.select_related("campaign").filter(campaign=campaign, date=day).first()
+    )
+    if compilation is None or compilation.state != State.APPROVED or compilation.sent_at:
+        return compilation, None
+    try:
+        dispatch = actions.send_compilation(compilation, user=None)
+    except actions.SendingFailed:
+        raise
+    except actions.CompilationError as exc:
+        raise NothingToSend(exc.message) from exc
+    compilation.refresh_from_db()
+    return compilation, dispatch
+
+
+def compilation_url(compilation: Compilation) -> str:
+    from uptake.notify.jobs import link
+
+    return link("documents-compilation", compilation.campaign.slug, compilation.date.isoformat())

@@ -1,0 +1,363 @@
+"""The campaigns' daily jobs: what each does for one campaign and one day, and when.
+
+Each job is a function of a claimed ``JobRun``; it may run again after a crash, so it only ever
+creates rows keyed by the run (a notification per user, a webhook delivery per URL) and calls
+actions that are themselves safe to repeat. The e-mails and the webhook POSTs are sent after
+the job, from those rows (channels.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date, time
+
+from django.db.models import Prefetch, Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from uptake.accounts.models import Profile, Role
+from uptake.campaigns.models import Campaign
+from uptake.notify.channels import notify_users, queue_webhooks
+from uptake.notify.messages import short_list
+from uptake.notify.models import Job, JobRun, Kind
+from uptake.reports.models import Status, percent
+from uptake.reports.summary import UnitRow, build_summary
+from uptake.units.models import Unit
+
+# Times of the jobs a campaign file does not set; overdue and compile follow report_due and
+# compile_at. Sending has no time: it follows approval (see scheduler.plan_sending).
+DEFAULT_TIMES = {
+    Job.MORNING_REMINDER: "08:00",
+    Job.AFTERNOON_REMINDER: "14:00",
+    Job.LEADERS_SUMMARY: "17:00",
+}
+
+
+def job_times(campaign: Campaign) -> dict[str, time]:
+    """The clock time of each timed job of ``campaign``, in the campaign's time zone."""
+    chosen = (campaign.source or {}).get("jobs") or {}
+
+    def at(job: str, default: time | str) -> time:
+        value = chosen.get(job) or default
+        return time.fromisoformat(value) if isinstance(value, str) else value
+
+    return {
+        Job.MORNING_REMINDER: at(Job.MORNING_REMINDER, DEFAULT_TIMES[Job.MORNING_REMINDER]),
+        Job.AFTERNOON_REMINDER: at(Job.AFTERNOON_REMINDER, DEFAULT_TIMES[Job.AFTERNOON_REMINDER]),
+        Job.OVERDUE: at(Job.OVERDUE, campaign.report_due),
+        Job.COMPILE: at(Job.COMPILE, campaign.compile_at),
+        Job.LEADERS_SUMMARY: at(Job.LEADERS_SUMMARY, DEFAULT_TIMES[Job.LEADERS_SUMMARY]),
+    }
+
+
+# --- who is concerned --------------------------------------------------------------------
+
+
+def prefixes(path: str) -> list[str]:
+    """ "87/870/870-TTT/" → ["87/", "87/870/", "87/870/870-TTT/"]: a unit and its ancestors."""
+    parts = path.split("/")[:-1]
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def profiles(campaign: Campaign, role: str, within: str | None = None) -> list[Profile]:
+    """Active users of ``role`` whose units overlap the campaign's tree (or hold ``within``)."""
+    if within is not None:
+        overlap = Q(units__path__in=prefixes(within))
+    else:
+        root = campaign.root.path
+        overlap = Q(units__path__startswith=root) | Q(units__path__in=prefixes(root))
+    pks = Profile.objects.filter(overlap, role=role, user__is_active=True).values("pk")
+    return list(
+        Profile.objects.filter(pk__in=pks)
+        .select_related("user")
+        .prefetch_related(Prefetch("units", queryset=Unit.objects.only("path", "name", "code")))
+        .order_by("user__username")
+    )
+
+
+class Scope:
+    """The rows of a summary, found by any unit above them: a user's rows in one lookup each."""
+
+    def __init__(self, campaign: Campaign, rows: Iterable[UnitRow]):
+        self.campaign = campaign
+        self.rows_under: dict[str, list[UnitRow]] = defaultdict(list)
+        for row in rows:
+            for prefix in prefixes(row.unit.path):
+                self.rows_under[prefix].append(row)
+
+    def rows_for(self, profile: Profile) -> list[UnitRow]:
+        seen: dict[int, UnitRow] = {}
+        for unit in profile.units.all():
+            for row in self.rows_under.get(unit.path, ()):
+                seen.setdefault(row.unit.pk, row)
+        return sorted(seen.values(), key=lambda row: row.unit.path)
+
+    def name_for(self, profile: Profile) -> str:
+        """What the user oversees in this campaign: their units, or the campaign's top unit."""
+        root = self.campaign.root
+        names = []
+        for unit in profile.units.all():
+            if unit.path.startswith(root.path):
+                names.append(unit.name)
+            elif root.path.startswith(unit.path):
+                names.append(root.name)
+        return ", ".join(dict.fromkeys(names)) or root.name
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def link(name: str, *args, query: str = "") -> str:
+    """The path of a page, or the home page when the page is not there."""
+    try:
+        return reverse(name, args=args) + query
+    except NoReverseMatch:
+        return reverse("home")
+
+
+def base_params(campaign: Campaign, day: date) -> dict:
+    return {
+        "campaign": campaign.title,
+        "slug": campaign.slug,
+        "date": day.isoformat(),
+        "due": campaign.report_due.strftime("%H:%M"),
+    }
+
+
+def unit_list(rows: list[UnitRow]) -> list[dict]:
+    return [{"code": r.unit.code, "name": r.unit.name, "status": r.status} for r in rows]
+
+
+def by_status(rows: list[UnitRow]) -> dict:
+    out = {}
+    for key in (Status.MISSING, Status.LATE, Status.ON_TIME):
+        out[str(key)] = short_list([r.unit.name for r in rows if r.status == key])
+    return out
+
+
+def _remind(run: JobRun, kind: str, rows: list[UnitRow]) -> int:
+    """Tell each reporter about their units among ``rows``; how many were told."""
+    campaign, day = run.campaign, run.day
+    scope = Scope(campaign, rows)
+    url = link("reports-report", campaign.slug)
+    items = []
+    for profile in profiles(campaign, Role.REPORTER):
+        mine = scope.rows_for(profile)
+        if mine:
+            params = {
+                **base_params(campaign, day),
+                "units": short_list([r.unit.name for r in mine]),
+            }
+            items.append((profile.user, kind, params, url))
+    return notify_users(run, items)
+
+
+# --- the jobs ----------------------------------------------------------------------------
+
+
+class Context:
+    """What a job may ask of the scheduler running it: to keep its claim alive."""
+
+    def __init__(self, beat: Callable[[], None] | None = None):
+        self._beat = beat
+
+    def beat(self) -> None:
+        if self._beat is not None:
+            self._beat()
+
+
+def morning_reminder(run: JobRun, ctx: Context) -> dict:
+    """08:00: today's reminder to the reporters of every unit expected today."""
+    rows = build_summary(run.campaign, run.day).rows
+    ctx.beat()
+    notified = _remind(run, Kind.MORNING_REMINDER, rows)
+    params = {
+        **base_params(run.campaign, run.day),
+        "units": short_list([r.unit.name for r in rows]),
+    }
+    queue_webhooks(run, Kind.MORNING_REMINDER, params, {"units": unit_list(rows)})
+    return {"units": len(rows), "notified": notified}
+
+
+def afternoon_reminder(run: JobRun, ctx: Context) -> dict:
+    """14:00: a reminder to the reporters of the units that have not reported yet, only them."""
+    rows = [r for r in build_summary(run.campaign, run.day).rows if r.status == Status.MISSING]
+    ctx.beat()
+    notified = _remind(run, Kind.AFTERNOON_REMINDER, rows)
+    params = {
+        **base_params(run.campaign, run.day),
+        "units": short_list([r.unit.name for r in rows]),
+    }
+    queue_webhooks(run, Kind.AFTERNOON_REMINDER, params, {"units": unit_list(rows)})
+    return {"missing": len(rows), "notified": notified}
+
+
+def overdue(run: JobRun, ctx: Context) -> dict:
+    """At the deadline: the missing units are told; the coordinators get who is where."""
+    campaign, day = run.campaign, run.day
+    summary = build_summary(campaign, day)
+    ctx.beat()
+    missing = [r for r in summary.rows if r.status == Status.MISSING]
+    reporters = _remind(run, Kind.OVERDUE, missing)
+    scope = Scope(campaign, summary.rows)
+    url = link("reports-status", campaign.slug, query=f"?date={day.isoformat()}")
+    items = []
+    for profile in profiles(campaign, Role.COORDINATOR):
+        mine = scope.rows_for(profile)
+        if mine:
+            params = {
+                **base_params(campaign, day),
+                "scope": scope.name_for(profile),
+                **by_status(mine),
+            }
+            items.append((profile.user, Kind.STATUS_LIST, params, url))
+    coordinators = notify_users(run, items)
+    everyone = {
+        **base_params(campaign, day),
+        "scope": campaign.root.name,
+        **by_status(summary.rows),
+    }
+    queue_webhooks(run, Kind.STATUS_LIST, everyone, {"units": unit_list(summary.rows)})
+    return {"reporters": reporters, "coordinators": coordinators, **_counts(summary.rows)}
+
+
+def compile_draft(run: JobRun, ctx: Context) -> dict:
+    """At the compile time: the day's draft compilation (#3), and a word to the coordinators."""
+    from uptake.notify import documents
+
+    campaign, day = run.campaign, run.day
+    compilation, made = documents.make_draft(campaign, day)
+    ctx.beat()
+    counts = compilation.snapshot.get("reporting") or {}
+    params = {
+        **base_params(campaign, day),
+        "reported": counts.get("on_time", 0) + counts.get("late", 0),
+        "expected": counts.get("expected", 0),
+    }
+    url = documents.compilation_url(compilation)
+    items = [
+        (p.user, Kind.DRAFT_READY, params, url)
+        for p in profiles(campaign, Role.COORDINATOR, within=campaign.coordinator.path)
+    ]
+    notified = notify_users(run, items)
+    queue_webhooks(run, Kind.DRAFT_READY, params, {"state": compilation.state, "url": url})
+    return {
+        "compilation": compilation.pk,
+        "state": compilation.state,
+        "made": made,
+        "notified": notified,
+    }
+
+
+def send_compilation(run: JobRun, ctx: Context) -> dict:
+    """After approval: the compilation goes to its recipients (#3); the coordinators are told."""
+    from uptake.notify import documents
+
+    campaign, day = run.campaign, run.day
+    try:
+        compilation, dispatch = documents.send_approved(campaign, day)
+    except documents.NothingToSend as exc:
+        return {"sent": False, "reason": str(exc)}
+    if dispatch is None:
+        state = compilation.state if compilation else None
+        return {"sent": False, "reason": f"nothing to send (state {state})"}
+    ctx.beat()
+    names = [r.get("name") or r.get("email", "") for r in dispatch.recipients]
+    params = {
+        **base_params(campaign, day),
+        "number": compilation.reference,
+        "recipients": short_list(names),
+    }
+    url = documents.compilation_url(compilation)
+    items = [
+        (p.user, Kind.SENT, params, url)
+        for p in profiles(campaign, Role.COORDINATOR, within=campaign.coordinator.path)
+    ]
+    notified = notify_users(run, items)
+    queue_webhooks(run, Kind.SENT, params, {"number": compilation.reference, "url": url})
+    return {
+        "compilation": compilation.pk,
+        "sent": True,
+        "dispatch": dispatch.pk,
+        "recipients": len(dispatch.recipients),
+        "notified": notified,
+    }
+
+
+def _group_figures(summary, rows: list[UnitRow]) -> list[dict]:
+    out = []
+    for group in summary.groups:
+        phones = installed = 0
+        for row in rows:
+            figures = row.groups.get(group.key)
+            if figures and figures.with_smartphone is not None and figures.installed is not None:
+                phones += figures.with_smartphone
+                installed += figures.installed
+        value = percent(installed, phones)
+        target = float(group.target_percent)
+        out.append(
+            {
+                "key": group.key,
+                "name": group.name,
+                "with_smartphone": phones,
+                "installed": installed,
+                "percent": value,
+                "target": target,
+                "met": value is not None and value >= target,
+            }
+        )
+    return out
+
+
+def _counts(rows: list[UnitRow]) -> dict:
+    counts = {"expected": len(rows), "on_time": 0, "late": 0, "missing": 0}
+    for row in rows:
+        counts[str(row.status)] += 1
+    return counts
+
+
+def leaders_summary(run: JobRun, ctx: Context) -> dict:
+    """At the campaign's chosen time: each leader's units, how many reported, how far to target."""
+    campaign, day = run.campaign, run.day
+    summary = build_summary(campaign, day)
+    scope = Scope(campaign, summary.rows)
+    url = link("reports-status", campaign.slug, query=f"?date={day.isoformat()}")
+    items = []
+    for profile in profiles(campaign, Role.VIEWER):
+        mine = scope.rows_for(profile)
+        if mine:
+            params = {
+                **base_params(campaign, day),
+                "scope": scope.name_for(profile),
+                "counts": _counts(mine),
+                "groups": _group_figures(summary, mine),
+            }
+            items.append((profile.user, Kind.LEADERS_SUMMARY, params, url))
+    ctx.beat()
+    notified = notify_users(run, items)
+    everyone = {
+        **base_params(campaign, day),
+        "scope": campaign.root.name,
+        "counts": _counts(summary.rows),
+        "groups": _group_figures(summary, summary.rows),
+    }
+    queue_webhooks(run, Kind.LEADERS_SUMMARY, everyone, {"units": unit_list(summary.rows)})
+    return {"notified": notified, **_counts(summary.rows)}
+
+
+JOBS: dict[str, Callable[[JobRun, Context], dict]] = {
+    Job.MORNING_REMINDER: morning_reminder,
+    Job.AFTERNOON_REMINDER: afternoon_reminder,
+    Job.OVERDUE: overdue,
+    Job.COMPILE: compile_draft,
+    Job.SEND: send_compilation,
+    Job.LEADERS_SUMMARY: leaders_summary,
+}
+
+
+def run_job(run: JobRun, ctx: Context | None = None) -> dict:
+    """Do ``run``'s work; the result is recorded on the run (what was done, for the admin)."""
+    result = JOBS[run.job](run, ctx or Context())
+    result.setdefault("at", timezone.now().isoformat())
+    return result

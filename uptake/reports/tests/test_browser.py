@@ -1,0 +1,143 @@
+"""In Chromium: a reporter submits today's figures; the coordinator's page shows the unit on time.
+
+The live server runs in a thread of this process, so time_machine moves its clock too: to 10:00
+today in Hồng Ngự (a real date, so that the browser keeps its cookies), with the campaign's days
+around it. Screenshots at 360 px and 1280 px go to /tmp/shots (not asserted: for people to look).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+
+from uptake.accounts.models import Profile
+from uptake.campaigns.loader import load_campaign
+from uptake.test import PASSWORD, VN, campaign_data
+from uptake.units.models import Unit
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls of the test are safe.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+SHOTS = Path("/tmp/shots")
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
+]
+
+
+def make_user(username: str, role: str, *codes: str):
+    user = get_user_model().objects.create_user(username, password=PASSWORD)
+    profile = Profile.objects.create(user=user, role=role)
+    profile.units.set(Unit.objects.filter(code__in=codes))
+    return user
+
+
+def log_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("form[action='/login/'] button[type=submit]")
+    page.wait_for_load_state()
+
+
+def screenshot(page, name: str) -> None:
+    """The page at a phone's width and a desktop's, whole length."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for label, size in (("360", PHONE), ("1280", DESKTOP)):
+        page.set_viewport_size(size)
+        page.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
+    page.set_viewport_size(PHONE)
+
+
+@pytest.fixture
+def today_at_ten():
+    today = datetime.now(VN).date()
+    with time_machine.travel(datetime(today.year, today.month, today.day, 10, 0, tzinfo=VN), tick=True):
+        yield today
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def test_a_reporter_submits_and_the_coordinator_sees_the_unit_on_time(
+    transactional_db, live_server, today_at_ten, browser
+):
+    today = today_at_ten
+    load_campaign(
+        campaign_data(
+            slug="bluezone-live",
+            start=today - timedelta(days=3),
+            target_date=today + timedelta(days=3),
+            end=today + timedelta(days=10),
+        )
+    )
+    make_user("lan", "reporter", "870-TTT")
+    make_user("minh", "coordinator", "870")
+    base = live_server.url
+
+    context = browser.new_context(viewport=PHONE, locale="en-US")
+    page = context.new_page()
+    log_in(page, base, "lan")
+    # The one running campaign: straight to the unit's report page, in Vietnamese.
+    assert page.url == f"{base}/c/bluezone-live/report/"
+    assert page.locator("h1").inner_text().startswith("Báo cáo hằng ngày")
+    page.fill("#id_870-TTT-staff__with_smartphone", "41")
+    page.fill("#id_870-TTT-staff__installed", "39")
+    page.fill("#id_870-TTT-residents__with_smartphone", "5.200")
+    page.fill("#id_870-TTT-residents__installed", "2.950")
+    page.fill("#id_870-TTT-activity__broadcasts", "2")
+    screenshot(page, "report-form")
+    page.click("#u-870-TTT form button[type=submit]")
+    page.wait_for_load_state()
+
+    result = page.locator("#u-870-TTT .result")
+    assert result.locator(".badge").inner_text() == "Đúng hạn"
+    assert "95,1%" in result.inner_text()
+    assert "Đúng hạn" in page.locator(".messages").inner_text()
+    screenshot(page, "report-result")
+
+    page.click("form[action='/logout/'] button")
+    page.wait_for_load_state()
+    log_in(page, base, "minh")
+    assert page.url == f"{base}/c/bluezone-live/status/"
+    row = page.locator("#u-870-TTT")
+    assert row.locator(".badge").inner_text() == "Đúng hạn"
+    assert "10:0" in row.inner_text()  # sent a moment after 10:00
+    assert page.locator("#u-870-LKA .badge").inner_text() == "Chưa báo cáo"
+    screenshot(page, "status")
+
+    # The filter and the search without diacritics, as a coordinator uses them.
+    page.fill("#f-q", "thuong thoi")
+    page.click("form.toolbar button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("table.units tbody tr").count() == 1
+
+    # English on request.
+    page.click("form.lang button[value=en]")
+    page.wait_for_load_state()
+    assert page.locator("#u-870-TTT .badge").inner_text() == "On time"
+    context.close()
