@@ -37,14 +37,14 @@ not counted as clean; every other reported unit-day is.
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import random
 import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time as clock, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as clock
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -152,7 +152,13 @@ def generate(rng: random.Random, units: int, prefix: str, plant: bool):
             ucode = f"{code}-{'P' if office else 'X'}{k:02d}"
             groups = ["staff"] if office else ["staff", "residents"]
             plans.append(
-                UnitPlan(ucode, f"{'Phòng' if office else 'Xã'} {ucode}", "office" if office else "commune", d, groups)
+                UnitPlan(
+                    ucode,
+                    f"{'Phòng' if office else 'Xã'} {ucode}",
+                    "office" if office else "commune",
+                    d,
+                    groups,
+                )
             )
             children.append(
                 {"code": ucode, "name": plans[-1].name, "kind": plans[-1].kind, "reports": groups}
@@ -271,7 +277,9 @@ def plant_stale(rng, p: UnitPlan):
     copies = rng.choice([2, 3])
     for i in rng.sample(range(3, 11), 8):
         ws, inst = s[i - 1]
-        if 100 * inst / ws >= TARGETS[g] or any(x[1] * 100 / x[0] >= TARGETS[g] for x in s[i : i + copies]):
+        if 100 * inst / ws >= TARGETS[g] or any(
+            x[1] * 100 / x[0] >= TARGETS[g] for x in s[i : i + copies]
+        ):
             continue
         if all(x == [ws, inst] for x in s[i : i + copies]):
             continue  # the figures did not move anyway: copying them plants nothing
@@ -448,13 +456,22 @@ def main() -> int:
         found = [a for a in mine if by_key[(a.code, a.group, kind)] & a.days]
         found_total += len(found)
         missed = ", ".join(f"{a.code}/{a.group}/d{min(a.days) + 1}" for a in mine if a not in found)
-        print(f"  {kind:17} {len(found):3} of {len(mine):3}" + (f"   missed: {missed}" if missed else ""))
+        print(
+            f"  {kind:17} {len(found):3} of {len(mine):3}"
+            + (f"   missed: {missed}" if missed else "")
+        )
     planted_share = found_total / len(planted)
-    print(f"  {'all':17} {found_total:3} of {len(planted):3} = {100 * planted_share:.1f}%  (≥ 95% required)")
+    print(
+        f"  {'all':17} {found_total:3} of {len(planted):3} = {100 * planted_share:.1f}%"
+        "  (≥ 95% required)"
+    )
 
     anomalous = {(a.code, i) for a in planted for i in a.days}
     clean = [
-        (p.code, i) for p in plans for i in range(DAYS) if i not in p.missing and (p.code, i) not in anomalous
+        (p.code, i)
+        for p in plans
+        for i in range(DAYS)
+        if i not in p.missing and (p.code, i) not in anomalous
     ]
     flagged = [k for k in clean if by_unit_day.get(k)]
     per_rule = Counter(rule for k in flagged for rule in by_unit_day[k])
@@ -462,7 +479,9 @@ def main() -> int:
     print("\nclean unit-days flagged by any rule")
     for rule, n in sorted(per_rule.items()):
         print(f"  {rule:17} {n:4}")
-    print(f"  {'all':17} {len(flagged):4} of {len(clean)} = {100 * clean_share:.2f}%  (≤ 5% required)")
+    print(
+        f"  {'all':17} {len(flagged):4} of {len(clean)} = {100 * clean_share:.2f}%  (≤ 5% required)"
+    )
 
     district = Unit.objects.get(code=data["units"][0]["units"][0]["code"])
     Flag.objects.filter(campaign=campaign, unit__path__startswith=district.path).delete()
@@ -472,8 +491,10 @@ def main() -> int:
     started = time.perf_counter()
     refresh_flags(campaign, district)
     t_fresh = time.perf_counter() - started
-    print(f"\none district ({OFFICES + COMMUNES} units), whole campaign: {t_district * 1000:.0f} ms"
-          f"  (≤ 1 s required); already fresh: {t_fresh * 1000:.0f} ms")
+    print(
+        f"\none district ({OFFICES + COMMUNES} units), whole campaign: {t_district * 1000:.0f} ms"
+        f"  (≤ 1 s required); already fresh: {t_fresh * 1000:.0f} ms"
+    )
 
     rng = random.Random(args.seed + 1)
     data, plans, _planted, inspections = generate(rng, args.province, "Q", plant=False)

@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("uptake.documents.urls")),
     path("", include("uptake.fieldwork.urls")),
     path("", include("uptake.notify.urls")),
+    path("", include("uptake.quality.urls")),
     path("", include("uptake.accounts.urls")),
 ]

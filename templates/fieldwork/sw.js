@@ -4,7 +4,7 @@
    the files are versioned and come from the cache only. Visits are not its business: the
    page keeps them and sends them itself. Version {{ version }}. */
 "use strict";
-var CACHE = "uptake-visits-{{ version }}";
+var CACHE = "{{ cache }}";
 var PAGE = "{{ page }}";
 var KEEP = {{ keep_json|safe }};
 var STATIC = "{{ static_prefix }}";

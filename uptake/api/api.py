@@ -339,3 +339,8 @@ api.add_router("", fieldwork_router)
 from uptake.notify.api import router as notify_router  # noqa: E402
 
 api.add_router("", notify_router)
+
+# Data quality (#5): flags of the units' figures, and inspections against a sample.
+from uptake.quality.api import router as quality_router  # noqa: E402
+
+api.add_router("", quality_router)

@@ -196,6 +196,10 @@ def post_compilation(request, slug: str, date: dt.date):
 
 def _text(request) -> TextIn | None:
     """The optional body: {"situation": ..., "difficulties": ..., "proposals": ...}."""
+    if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        if not request.POST:
+            return None  # an empty form post: no body
+        raise Problem(422, "body", "Send the text as JSON.")
     if not request.body.strip():
         return None
     try:

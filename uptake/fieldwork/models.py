@@ -112,11 +112,18 @@ class Visit(models.Model):
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
         indexes = [
-            # Hamlet progress page: a commune's visits summed per hamlet (and per team).
-            models.Index(fields=["campaign", "commune", "hamlet"], name="visit_commune_hamlet_idx"),
-            # A commune's figures by day, and visit_totals() for the daily report form.
-            models.Index(fields=["campaign", "commune", "day"], name="visit_commune_day_idx"),
-            # A hamlet's figures by day, and GET /api/v1/visits?hamlet=CODE&date=D.
+            # The hamlet progress page and visit_totals(): a commune's visits summed per
+            # hamlet, team and day. Every column they read is in it, so that 100,000 visits
+            # are summed from the index alone (a covering index; SQLite has no INCLUDE).
+            models.Index(
+                fields=[
+                    "campaign", "commune", "hamlet", "team", "day",
+                    "outcome", "revisit_of", "smartphones", "already_had", "installed_now",
+                ],
+                name="visit_progress_idx",
+            ),
+            # A hamlet's figures by day, its visits to revisit, and
+            # GET /api/v1/visits?hamlet=CODE&date=D.
             models.Index(fields=["campaign", "hamlet", "day"], name="visit_hamlet_day_idx"),
             # A team's figures by day.
             models.Index(fields=["team", "day"], name="visit_team_day_idx"),

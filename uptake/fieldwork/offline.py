@@ -51,6 +51,11 @@ def version() -> str:
     return _cached_version()
 
 
+def cache_name() -> str:
+    """The service worker's cache: the page adds to it the files its header brings along."""
+    return f"uptake-visits-{version()}"
+
+
 def assets() -> dict[str, str]:
     """The page's CSS, JS and icons, by name, as versioned URLs."""
     v = version()
@@ -75,6 +80,7 @@ def sw_context(campaign: Campaign) -> dict:
     keep = list(assets().values()) + [urls["manifest"]] + [static(n) for n in SITE_ASSETS]
     return {
         "version": version(),
+        "cache": cache_name(),
         "page": urls["page"],
         "keep_json": json.dumps(keep),
         "static_prefix": static(""),
@@ -116,6 +122,7 @@ def page_data(campaign: Campaign, user, hamlets, teams, due) -> dict:
         "start": campaign.start.isoformat(),
         "end": campaign.end.isoformat(),
         "urls": page_urls(campaign),
+        "cache": cache_name(),
         "hamlets": {h.code: h.name for h in hamlets},
         "teams": [
             {"id": t.pk, "name": t.name, "hamlets": [h.code for h in t.hamlets.all()]}

@@ -1,8 +1,8 @@
 """Door-to-door figures, added up in the database: per hamlet, per team, per day.
 
-Every function here is one aggregate query (plus one for the names), whatever the number of
-visits: 100,000 visits in a commune keep its progress page well under 200 ms. They rely on
-the indexes named in ``Visit.Meta``.
+Every function here is one aggregate query, whatever the number of visits: 100,000 visits in
+a commune keep its progress page under 200 ms (bench/fieldwork.py). They rely on the indexes
+named in ``Visit.Meta``.
 
 Visits that find nobody home carry no figures and a household is revisited only while its
 latest visit found nobody home, so sums over all visits count each household once, and
@@ -21,13 +21,14 @@ from uptake.fieldwork.models import Outcome, Team, Visit
 from uptake.units.models import Unit
 
 AGGREGATES = {
-    "visits": Count("pk"),
+    # Counted on outcome (never null), not on id: every column read is in the covering index
+    # visit_progress_idx, and the table itself is not read.
+    "visits": Count("*"),
     # A household's first visit; its revisits link to it.
-    "households": Count("pk", filter=Q(revisit_of__isnull=True)),
-    "reached": Count("pk", filter=~Q(outcome=Outcome.NOBODY_HOME)),
-    "nobody_home": Count("pk", filter=Q(outcome=Outcome.NOBODY_HOME)),
-    "revisits": Count("pk", filter=Q(revisit_of__isnull=False)),
-    "refused": Count("pk", filter=Q(outcome=Outcome.REFUSED)),
+    "households": Count("outcome", filter=Q(revisit_of__isnull=True)),
+    "nobody_home": Count("outcome", filter=Q(outcome=Outcome.NOBODY_HOME)),
+    "revisits": Count("outcome", filter=Q(revisit_of__isnull=False)),
+    "refused": Count("outcome", filter=Q(outcome=Outcome.REFUSED)),
     "smartphones": Sum("smartphones"),
     "already_had": Sum("already_had"),
     "installed_now": Sum("installed_now"),
@@ -38,7 +39,6 @@ AGGREGATES = {
 class Figures:
     visits: int = 0
     households: int = 0  # households visited (knocked on at least once)
-    reached: int = 0  # visits that found somebody home
     nobody_home: int = 0
     revisits: int = 0
     refused: int = 0
@@ -54,6 +54,11 @@ class Figures:
             **{key: row.get(key) or 0 for key in AGGREGATES},
             registered=registered,
         )
+
+    @property
+    def reached(self) -> int:
+        """Visits that found somebody at home."""
+        return self.visits - self.nobody_home
 
     @property
     def revisits_due(self) -> int:
@@ -112,43 +117,51 @@ class Progress:
     total: Figures = field(default_factory=Figures)
 
 
-def hamlet_progress(campaign: Campaign, commune: Unit, hamlets) -> Progress:
-    """Each of ``hamlets`` (of ``commune``) with its figures, and their total.
+@dataclass
+class CommuneProgress:
+    hamlets: Progress
+    teams: Progress
+    days: Progress
 
-    One query over the commune's visits (index visit_commune_hamlet_idx), one for the hamlets.
+
+def commune_progress(campaign: Campaign, commune: Unit, hamlets, teams) -> CommuneProgress:
+    """The hamlet progress page's figures: each of ``hamlets`` (of ``commune``), each of
+    ``teams`` and each day, with their totals.
+
+    One query whatever the number of visits: the commune's visits in ``hamlets`` summed per
+    (hamlet, team, day), read from the covering index visit_progress_idx alone, then rolled
+    up here (a few hundred rows at most: hamlets x teams x days).
     """
-    hamlets = list(hamlets)
-    ids = [h.pk for h in hamlets]
-    sums = {
-        row["hamlet_id"]: row
-        for row in Visit.objects.filter(campaign=campaign, commune=commune, hamlet_id__in=ids)
-        .values("hamlet_id")
+    hamlets, teams = list(hamlets), list(teams)
+    sums = (
+        Visit.objects.filter(campaign=campaign, commune=commune, hamlet__in=[h.pk for h in hamlets])
+        .values("hamlet_id", "team_id", "day")
         .annotate(**AGGREGATES)
         .order_by()
-    }
-    total = Figures(registered=None)
-    rows = []
-    for hamlet in hamlets:
-        figures = Figures.of(sums.get(hamlet.pk), hamlet.households)
-        total.add(figures)
-        rows.append(Row(hamlet.code, hamlet.name, figures, hamlet))
-    return Progress(rows, total)
+    )
+    per_hamlet = {h.pk: Figures(registered=h.households) for h in hamlets}
+    per_team = {t.pk: Figures() for t in teams}
+    per_day: dict = {}
+    for row in sums:
+        figures = Figures.of(row)
+        per_hamlet[row["hamlet_id"]].add(figures)
+        if row["team_id"] in per_team:
+            per_team[row["team_id"]].add(figures)
+        per_day.setdefault(row["day"], Figures()).add(figures)
 
-
-def team_progress(campaign: Campaign, commune: Unit, teams, hamlets) -> Progress:
-    """Each of ``teams`` with its figures in ``hamlets`` (index visit_commune_hamlet_idx)."""
-    teams = list(teams)
-    sums = {
-        row["team_id"]: row
-        for row in Visit.objects.filter(
-            campaign=campaign, commune=commune, hamlet__in=list(hamlets), team__in=teams
-        )
-        .values("team_id")
-        .annotate(**AGGREGATES)
-        .order_by()
-    }
-    rows = [Row(t.pk, t.name, Figures.of(sums.get(t.pk)), t) for t in teams]
-    return Progress(rows)
+    hamlet_rows, total = [], Figures()
+    for h in hamlets:
+        total.add(per_hamlet[h.pk])
+        hamlet_rows.append(Row(h.code, h.name, per_hamlet[h.pk], h))
+    day_rows = [Row(day, "", per_day[day]) for day in sorted(per_day, reverse=True)]
+    day_total = Figures()
+    for row in day_rows:
+        day_total.add(row.figures)
+    return CommuneProgress(
+        hamlets=Progress(hamlet_rows, total),
+        teams=Progress([Row(t.pk, t.name, per_team[t.pk], t) for t in teams]),
+        days=Progress(day_rows, day_total),
+    )
 
 
 def by_day(
@@ -161,8 +174,8 @@ def by_day(
 ) -> Progress:
     """Figures for each day of the campaign with visits, newest first, and the total.
 
-    Filtered by commune (visit_commune_day_idx), hamlet (visit_hamlet_day_idx) or team
-    (visit_team_day_idx).
+    Filtered by hamlet (index visit_hamlet_day_idx), team (visit_team_day_idx) or commune
+    (visit_progress_idx).
     """
     visits = Visit.objects.filter(campaign=campaign)
     if commune is not None:
@@ -190,14 +203,14 @@ def visit_totals(campaign: Campaign, commune: Unit, day: date) -> dict | None:
     ``day`` (cumulative, like the report's figures), and the households where somebody was
     home on ``day`` itself (a count for the day, like the activities). None when the
     commune has no visit up to ``day``. The reporter confirms; nothing is filed.
-    One query (index visit_commune_day_idx).
+    One query, read from the covering index visit_progress_idx.
     """
     row = Visit.objects.filter(campaign=campaign, commune=commune, day__lte=day).aggregate(
-        visits=Count("pk"),
+        visits=Count("*"),
         smartphones=Sum("smartphones"),
         already_had=Sum("already_had"),
         installed_now=Sum("installed_now"),
-        reached_today=Count("pk", filter=Q(day=day) & ~Q(outcome=Outcome.NOBODY_HOME)),
+        reached_today=Count("outcome", filter=Q(day=day) & ~Q(outcome=Outcome.NOBODY_HOME)),
     )
     if not row["visits"]:
         return None

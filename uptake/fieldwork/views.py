@@ -58,7 +58,7 @@ def _get_commune_for_user(request, campaign: Campaign, code: str) -> tuple[Unit,
         Unit, code=code, kind__in=access.COMMUNE_KINDS, path__startswith=campaign.root.path
     )
     hamlets = list(
-        access.visible_hamlets(request.user, campaign).filter(parent=commune).order_by("name")
+        access.visible_hamlets(request.user, campaign).filter(parent=commune).order_by("path")
     )
     if not hamlets and not profile_of(request.user).can_read(commune):
         raise PermissionDenied("no hamlet of this commune is the user's")
@@ -219,21 +219,21 @@ def home(request, campaign: Campaign):
 def commune(request, campaign: Campaign, code: str):
     """The hamlet progress page: every hamlet, every team and every day of a commune.
 
-    Three aggregate queries over the commune's visits, whatever their number.
+    One aggregate query over the commune's visits, whatever their number.
     """
     commune, hamlets = _get_commune_for_user(request, campaign, code)
     teams = Team.objects.filter(campaign=campaign, commune=commune)
     if not profile_of(request.user).can_read(commune):
         teams = teams.filter(members=request.user)
-    teams = list(teams.prefetch_related("hamlets"))
+    figures = progress.commune_progress(campaign, commune, hamlets, teams.prefetch_related("hamlets"))
     return _render(
         request,
         "fieldwork/commune.html",
         campaign,
         commune=commune,
-        hamlets=progress.hamlet_progress(campaign, commune, hamlets),
-        teams=progress.team_progress(campaign, commune, teams, hamlets),
-        days=progress.by_day(campaign, commune=commune, hamlets=hamlets),
+        hamlets=figures.hamlets,
+        teams=figures.teams,
+        days=figures.days,
         can_manage=access.can_manage_teams(request.user, commune),
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from uptake.notify.actions import mark_read
 from uptake.notify.models import Notification
@@ -65,7 +65,7 @@ def list_notifications(request, unread: bool = False, limit: int = 50):
 def read_notification(request, notification_id: int):
     notification = Notification.objects.filter(pk=notification_id, user=request.user).first()
     if notification is None:
-        return 404, {"errors": [{"field": "id", "message": "No such notification."}]}
+        return Status(404, {"errors": [{"field": "id", "message": "No such notification."}]})
     mark_read(request.user, [notification.pk])
     notification.refresh_from_db()
     return notification_out(notification)

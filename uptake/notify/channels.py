@@ -48,6 +48,7 @@ from uptake.notify.models import (
 
 log = logging.getLogger(__name__)
 
+BATCH = 200  # e-mails or webhook deliveries taken in one go
 EMAIL_BACKOFF = (60, 3600)  # first wait and longest wait, in seconds
 WEBHOOK_BACKOFF = (30, 3600)
 
@@ -63,7 +64,7 @@ def notify_users(run: JobRun, items: list[tuple]) -> int:
     """One notification per (run, user) for ``items`` of (user, kind, params, url).
 
     Rows that exist already (the run is being redone) are left as they are, e-mail state and
-    all, so nobody is notified twice. Returns how many users the run has notified in all.
+    all, so nobody is notified twice. Returns how many users ``items`` concern.
     """
     if items:
         users = [item[0] for item in items]
@@ -88,7 +89,7 @@ def notify_users(run: JobRun, items: list[tuple]) -> int:
                 )
             )
         Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-    return Notification.objects.filter(job_run=run).count()
+    return len(items)
 
 
 def hooks_for(campaign, event: str) -> list[dict]:
@@ -159,8 +160,8 @@ def build_email(notification: Notification) -> EmailMessage:
     )
 
 
-def send_due_emails(stopping=None, limit: int = 500) -> int:
-    """Send the e-mails that are due; returns how many were sent."""
+def send_due_emails(stopping=None) -> tuple[int, int]:
+    """Send a batch of the e-mails that are due: (how many were sent, how many were due)."""
     now = timezone.now()
     # A claim that lapsed mid-send: the message may have left. Never send it a second time.
     Notification.objects.filter(email_state=Delivery.SENDING, email_next_at__lt=now).update(
@@ -170,10 +171,10 @@ def send_due_emails(stopping=None, limit: int = 500) -> int:
     due = list(
         Notification.objects.filter(email_state=Delivery.PENDING, email_next_at__lte=now)
         .order_by("email_next_at", "pk")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("pk", flat=True)[:BATCH]
     )
     if not due:
-        return 0
+        return 0, 0
     sent = 0
     connection = get_connection()
     try:
@@ -210,7 +211,7 @@ def send_due_emails(stopping=None, limit: int = 500) -> int:
                 sent += 1
     finally:
         connection.close()
-    return sent
+    return sent, len(due)
 
 
 # --- webhooks ----------------------------------------------------------------------------
@@ -281,13 +282,14 @@ def post(delivery: WebhookDelivery, secret: str) -> Answer:
     return Answer(status, error, duration, text.decode("utf-8", "replace"))
 
 
-def send_due_webhooks(worker: str, stopping=None, limit: int = 100) -> int:
-    """POST the deliveries that are due (new, retries, lapsed claims); returns how many got 2xx."""
+def send_due_webhooks(worker: str, stopping=None) -> tuple[int, int]:
+    """POST a batch of the deliveries that are due (new, retries, lapsed claims): (how many
+    were accepted, how many were due)."""
     now = timezone.now()
     due = list(
         WebhookDelivery.objects.filter(WebhookDelivery.claimable(now))
         .order_by("next_attempt_at", "pk")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("pk", flat=True)[:BATCH]
     )
     delivered = 0
     for pk in due:
@@ -343,4 +345,4 @@ def send_due_webhooks(worker: str, stopping=None, limit: int = 100) -> int:
                 last_status=answer.status,
                 last_error=answer.error[:2000],
             )
-    return delivered
+    return delivered, len(due)

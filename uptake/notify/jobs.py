@@ -76,6 +76,12 @@ def profiles(campaign: Campaign, role: str, within: str | None = None) -> list[P
     )
 
 
+def compilers(campaign: Campaign) -> list[Profile]:
+    """The coordinators who may make and approve the campaign's report (#3): those whose units
+    contain the campaign's top unit."""
+    return profiles(campaign, Role.COORDINATOR, within=campaign.root.path)
+
+
 class Scope:
     """The rows of a summary, found by any unit above them: a user's rows in one lookup each."""
 
@@ -236,10 +242,7 @@ def compile_draft(run: JobRun, ctx: Context) -> dict:
         "expected": counts.get("expected", 0),
     }
     url = documents.compilation_url(compilation)
-    items = [
-        (p.user, Kind.DRAFT_READY, params, url)
-        for p in profiles(campaign, Role.COORDINATOR, within=campaign.coordinator.path)
-    ]
+    items = [(p.user, Kind.DRAFT_READY, params, url) for p in compilers(campaign)]
     notified = notify_users(run, items)
     queue_webhooks(run, Kind.DRAFT_READY, params, {"state": compilation.state, "url": url})
     return {
@@ -270,10 +273,7 @@ def send_compilation(run: JobRun, ctx: Context) -> dict:
         "recipients": short_list(names),
     }
     url = documents.compilation_url(compilation)
-    items = [
-        (p.user, Kind.SENT, params, url)
-        for p in profiles(campaign, Role.COORDINATOR, within=campaign.coordinator.path)
-    ]
+    items = [(p.user, Kind.SENT, params, url) for p in compilers(campaign)]
     notified = notify_users(run, items)
     queue_webhooks(run, Kind.SENT, params, {"number": compilation.reference, "url": url})
     return {

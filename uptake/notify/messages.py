@@ -35,7 +35,11 @@ def _names(listed: dict) -> str:
 
 
 def _percent(value: float | None) -> str:
-    return "–" if value is None else formats.number_format(value, 1, use_l10n=True) + "%"
+    """45,3% in Vietnamese, 45.3% in English; a whole number without decimals: 100%."""
+    if value is None:
+        return "–"
+    decimals = 0 if float(value).is_integer() else 1
+    return formats.number_format(value, decimals, use_l10n=True) + "%"
 
 
 def render(kind: str, params: dict) -> tuple[str, str]:

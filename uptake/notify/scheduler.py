@@ -243,10 +243,17 @@ class Scheduler:
             if run is None:
                 break
             counts[f"{run.job}:{self.execute(run)}"] += 1
-        if not self.stopping.is_set():
-            counts["emails"] = channels.send_due_emails(self.stopping)
-        if not self.stopping.is_set():
-            counts["webhooks"] = channels.send_due_webhooks(self.name, self.stopping)
+        # Batch after batch until nothing is due (a 1,000-unit morning is 1,000 e-mails).
+        while not self.stopping.is_set():
+            sent, tried = channels.send_due_emails(self.stopping)
+            counts["emails"] += sent
+            if tried < channels.BATCH:
+                break
+        while not self.stopping.is_set():
+            delivered, tried = channels.send_due_webhooks(self.name, self.stopping)
+            counts["webhooks"] += delivered
+            if tried < channels.BATCH:
+                break
         return counts
 
     def seconds_to_next(self, poll: float) -> float:

@@ -18,6 +18,8 @@ checks a whole campaign from the command line or a scheduler.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 import secrets
 from dataclasses import dataclass
@@ -130,7 +132,7 @@ def _fingerprints(campaign: Campaign, scopes: set[str]) -> dict[str, str]:
         .values("unit__parent__path")
         .annotate(n=Count("id"), v=Sum("version"), last=Max("updated_at"))
     )
-    base = f"{RULES_VERSION}|{campaign.loaded_at.timestamp():.6f}"
+    base = f"{RULES_VERSION}|{_campaign_digest(campaign)}"
     parts: dict[str, list[str]] = {scope: [base, "r0", "i0"] for scope in scopes}
     for row in reports:
         last = row["last"].timestamp() if row["last"] else 0
@@ -139,6 +141,12 @@ def _fingerprints(campaign: Campaign, scopes: set[str]) -> dict[str, str]:
         last = row["last"].timestamp() if row["last"] else 0
         parts[row["unit__parent__path"] or ""][2] = f"i{row['n']}.{row['v']}.{last:.6f}"
     return {scope: "|".join(p) for scope, p in parts.items()}
+
+
+def _campaign_digest(campaign: Campaign) -> str:
+    """The campaign file as last loaded (targets, dates, who reports what), in 12 characters."""
+    text = json.dumps(campaign.source, sort_keys=True, default=str)
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:12]
 
 
 def _stale(campaign: Campaign, scopes: set[str]) -> tuple[set[str], dict[str, str]]:
@@ -380,7 +388,9 @@ def restore_flag(flag: Flag, *, user) -> Flag:
         before = {**_flag_ref(flag), "dismissed": True, "reason": flag.dismiss_reason}
         flag.dismissed_at, flag.dismissed_by, flag.dismiss_reason = None, None, ""
         flag.save(update_fields=["dismissed_at", "dismissed_by", "dismiss_reason"])
-        _audit(user, "flag.restore", "flag", flag.pk, before, {**_flag_ref(flag), "dismissed": False})
+        _audit(
+            user, "flag.restore", "flag", flag.pk, before, {**_flag_ref(flag), "dismissed": False}
+        )
     return flag
 
 
@@ -419,6 +429,22 @@ class Verdict:
     def gap(self) -> bool:
         """The reported rate lies above the interval: the sample does not bear it out."""
         return self.reported_rate is not None and self.reported_rate > self.high
+
+    @property
+    def svg(self) -> dict:
+        """Positions on interval.html's 0–100% scale (x from 10 to 390)."""
+
+        def x(fraction: float) -> str:
+            return f"{10 + 380 * min(max(fraction, 0.0), 1.0):.1f}"
+
+        reported = self.reported_rate
+        return {
+            "low": x(self.low),
+            "width": f"{max(380 * (self.high - self.low), 2):.1f}",
+            "rate": x(self.rate),
+            "reported": None if reported is None else x(reported),
+            "ticks": [{"x": x(t / 100), "label": f"{t}%"} for t in (0, 25, 50, 75, 100)],
+        }
 
     @property
     def percents(self) -> dict:
@@ -605,9 +631,7 @@ def draw_sample(
     if group not in participation.groups:
         errors.append(FieldError("group", _("This unit does not report this group.")))
     if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= SAMPLE_MAX:
-        errors.append(
-            FieldError("size", _("Between 1 and %(max)s.") % {"max": SAMPLE_MAX})
-        )
+        errors.append(FieldError("size", _("Between 1 and %(max)s.") % {"max": SAMPLE_MAX}))
     if seed is not None and (not isinstance(seed, int) or not 0 <= seed < 10**12):
         errors.append(FieldError("seed", _("A whole number below 1,000,000,000,000.")))
     _raise_if(errors)

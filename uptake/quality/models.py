@@ -1,4 +1,4 @@
-"""Inspections of what units report, the samples they check, staff rosters and data-quality flags."""
+"""Inspections of what units report, the samples they check, staff rosters, data-quality flags."""
 
 from __future__ import annotations
 
@@ -129,7 +129,7 @@ class Inspection(models.Model):
         verbose_name = _("inspection")
         ordering = ("-date", "-pk")
         indexes = [
-            # A unit's inspections (its quality page) and the reported rate they are checked against.
+            # A unit's inspections: its quality page, and the reports they are checked against.
             models.Index(fields=["campaign", "unit", "date"], name="inspection_unit_idx"),
         ]
 
@@ -202,8 +202,13 @@ class Flag(models.Model):
         return self.dismissed_at is not None
 
     @property
+    def dismissed_by_name(self) -> str:
+        user = self.dismissed_by
+        return (user.get_full_name() or user.get_username()) if user else "?"
+
+    @property
     def message(self) -> str:
-        """What a coordinator reads: the rule's finding with its evidence, in the active language."""
+        """What a coordinator reads: the finding and its evidence, in the active language."""
         from uptake.quality.rules import describe
 
         return describe(self.rule, self.group, self.evidence)

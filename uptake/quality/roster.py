@@ -23,7 +23,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,6 +30,7 @@ from uptake.campaigns.models import Campaign
 from uptake.lib.text import fold
 from uptake.quality.actions import _audit, can_edit_roster
 from uptake.quality.models import StaffMember
+from uptake.reports.templatetags.uptake_extras import num
 from uptake.units.models import Unit
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -48,7 +48,13 @@ COLUMNS = [
     (
         "has_smartphone",
         gettext_lazy("Has a smartphone (yes/no)"),
-        ("co dien thoai thong minh", "co smartphone", "dien thoai thong minh", "has a smartphone", "smartphone"),
+        (
+            "co dien thoai thong minh",
+            "co smartphone",
+            "dien thoai thong minh",
+            "has a smartphone",
+            "smartphone",
+        ),
     ),
     ("installed", gettext_lazy("Installed (yes/no)"), ("da cai dat", "da cai", "installed")),
     (
@@ -230,7 +236,9 @@ def check_file(data: bytes, filename: str) -> None:
             ]
         )
     not_xlsx = RosterError(
-        None, None, _("This is not an Excel workbook (.xlsx): download the template and fill it in.")
+        None,
+        None,
+        _("This is not an Excel workbook (.xlsx): download the template and fill it in."),
     )
     if not name.endswith(".xlsx") or not data.startswith(b"PK\x03\x04"):
         raise RosterInvalid([not_xlsx])
@@ -248,7 +256,11 @@ def check_file(data: bytes, filename: str) -> None:
             )
             if bomb:
                 raise RosterInvalid(
-                    [RosterError(None, None, _("The file unpacks to far more than its size: refused."))]
+                    [
+                        RosterError(
+                            None, None, _("The file unpacks to far more than its size: refused.")
+                        )
+                    ]
                 )
             if any(info.flag_bits & 0x1 for info in infos):
                 raise RosterInvalid([not_xlsx])
@@ -337,7 +349,9 @@ def read_rows(data: bytes, today: date) -> tuple[list[dict], list[RosterError]]:
             scanned += 1
             values = tuple(values[:5]) + (None,) * (5 - len(values[:5]))
             if number == 1:
-                for (key, heading, aliases), letter, cell in zip(COLUMNS, LETTERS, values, strict=True):
+                for (_key, heading, aliases), letter, cell in zip(
+                    COLUMNS, LETTERS, values, strict=True
+                ):
                     if not _header_ok(cell, (fold(str(heading)), *aliases)):
                         errors.append(
                             RosterError(
@@ -362,7 +376,7 @@ def read_rows(data: bytes, today: date) -> tuple[list[dict], list[RosterError]]:
                             None,
                             None,
                             _("The file has more than %(n)s rows: a roster holds at most %(n)s.")
-                            % {"n": number_format(MAX_ROWS, force_grouping=True)},
+                            % {"n": num(MAX_ROWS)},
                         )
                     ]
                 )

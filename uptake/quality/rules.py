@@ -49,11 +49,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import median
 
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from uptake.quality.models import Rule, Severity
 from uptake.quality.stats import modified_z, wilson_interval
+from uptake.reports.templatetags.uptake_extras import num
 
 STALE_RUN = 3
 STALE_MIN_SHORT = 3  # people short of the target
@@ -326,7 +327,10 @@ def verified_gap(
         )
         gap = reported - high
         previous = worst.get(finding.key)
-        if previous is None or gap > (previous.evidence["reported"] - previous.evidence["high"]) / 100:
+        if (
+            previous is None
+            or gap > (previous.evidence["reported"] - previous.evidence["high"]) / 100
+        ):
             worst[finding.key] = finding
     yield from worst.values()
 
@@ -357,11 +361,17 @@ def evaluate(
 
 
 def _n(value) -> str:
-    return number_format(value, force_grouping=True) if value is not None else "–"
+    """5.200 in Vietnamese, 5,200 in English."""
+    return num(value) if value is not None else "–"
 
 
-def _p(value) -> str:
-    return number_format(value, 1, force_grouping=True) if value is not None else "–"
+def _p(value, decimals: int = 1) -> str:
+    return num(float(value), decimals) if value is not None else "–"
+
+
+def _t(target) -> str:
+    """A target as written in the campaign file: 60, or 62.5."""
+    return _p(target, 0 if float(target).is_integer() else 1)
 
 
 def _d(iso: str) -> str:
@@ -402,7 +412,7 @@ def _describe(rule: str, e: dict) -> str:
             "percent": _p(e["percent"]),
             "reports": e["reports"],
             "since": _d(e["since"]),
-            "target": _p(e["target"]),
+            "target": _t(e["target"]),
         }
     if rule == Rule.SPIKE:
         text = _(
@@ -423,8 +433,8 @@ def _describe(rule: str, e: dict) -> str:
             "the target date; it had been rising %(pace)s points a day."
         ) % {
             "before": _p(e["previous_percent"]),
-            "after": number_format(e["percent"], 2, force_grouping=True),
-            "target": _p(e["target"]),
+            "after": _p(e["percent"], 2 if e["percent"] % 1 else 1),
+            "target": _t(e["target"]),
             "pace": _p(e["pace"]),
         }
     if rule == Rule.SMARTPHONES_JUMP:

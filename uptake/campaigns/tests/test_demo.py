@@ -222,13 +222,29 @@ def test_running_it_another_day_moves_the_campaign_to_that_day():
     assert Campaign.objects.filter(slug="bluezone-demo").count() == 1
 
 
+def test_a_compilation_of_the_demo_does_not_stop_the_next_reset():
+    from uptake.documents.actions import make_draft
+    from uptake.documents.models import Compilation
+
+    demo()
+    with time_machine.travel(MORNING, tick=False):
+        make_draft(campaign(), TODAY - timedelta(1))
+    demo(MORNING + timedelta(days=1))
+    assert not Compilation.objects.exists()
+    assert not AuditEntry.objects.filter(object_type="compilation").exists()
+    assert campaign().start == TODAY + timedelta(1) - timedelta(4)
+
+
 def test_other_campaigns_are_left_alone():
     with time_machine.travel(datetime(2020, 8, 17, 10, 0, tzinfo=VN), tick=False):
         other, _stats = load_campaign(campaign_data())
         root = get_user_model().objects.create_superuser("root", "root@example.org", "x")
         submit_report(
-            campaign=other, unit=Unit.objects.get(code="870-TTT"), day=date(2020, 8, 17),
-            figures=figures(), user=root,
+            campaign=other,
+            unit=Unit.objects.get(code="870-TTT"),
+            day=date(2020, 8, 17),
+            figures=figures(),
+            user=root,
         )
     theirs = {
         "reports": list(Report.objects.filter(campaign=other).values()),
@@ -240,7 +256,10 @@ def test_other_campaigns_are_left_alone():
     demo()
     other.refresh_from_db()
     assert (other.title, other.start, other.end, other.root.code) == (
-        "Cài đặt, sử dụng ứng dụng Bluezone", date(2020, 8, 14), date(2020, 8, 31), "87"
+        "Cài đặt, sử dụng ứng dụng Bluezone",
+        date(2020, 8, 14),
+        date(2020, 8, 31),
+        "87",
     )
     assert list(Report.objects.filter(campaign=other).values()) == theirs["reports"]
     assert list(Revision.objects.filter(report__campaign=other).values()) == theirs["revisions"]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from uptake.fieldwork.progress import by_day, hamlet_progress, team_progress, visit_totals
+from uptake.fieldwork.progress import by_day, commune_progress, visit_totals
 from uptake.fieldwork.tests.base import FieldworkTestCase
 from uptake.test import NOW
 
@@ -30,7 +30,7 @@ class ProgressTestCase(FieldworkTestCase):
                     at=at, **EMPTY)
 
     def test_hamlet_figures_count_households_phones_installs_and_revisits_due(self):
-        progress = hamlet_progress(self.campaign, self.town, [self.k1, self.k2])
+        progress = commune_progress(self.campaign, self.town, [self.k1, self.k2], []).hamlets
         k1, k2 = (row.figures for row in progress.rows)
         self.assertEqual((k1.visits, k1.households, k1.registered), (6, 5, 620))
         self.assertEqual((k1.smartphones, k1.already_had, k1.installed_now), (8, 3, 3))
@@ -42,7 +42,7 @@ class ProgressTestCase(FieldworkTestCase):
         self.assertEqual(progress.total.registered, 1100)
 
     def test_a_hamlet_without_visits_has_zeros(self):
-        row = hamlet_progress(self.campaign, self.unit("870-LKA"), [self.a1]).rows[0]
+        row = commune_progress(self.campaign, self.unit("870-LKA"), [self.a1], []).hamlets.rows[0]
         self.assertEqual((row.figures.households, row.figures.revisits_due), (0, 0))
         self.assertEqual(row.figures.registered, 540)
 
@@ -54,9 +54,14 @@ class ProgressTestCase(FieldworkTestCase):
         team_days = by_day(self.campaign, team=self.team)
         self.assertEqual(team_days.total.visits, 6)  # the reporter's visit is not the team's
 
-    def test_team_figures(self):
-        rows = team_progress(self.campaign, self.town, [self.team], [self.k1, self.k2]).rows
-        self.assertEqual((rows[0].figures.visits, rows[0].figures.installed_now), (6, 3))
+    def test_team_figures_and_the_communes_days(self):
+        figures = commune_progress(self.campaign, self.town, [self.k1, self.k2], [self.team])
+        team = figures.teams.rows[0].figures
+        self.assertEqual((team.visits, team.installed_now, team.reached), (6, 3, 4))
+        days = figures.days
+        self.assertEqual([row.key for row in days.rows], [date(2020, 8, 17), date(2020, 8, 16)])
+        self.assertEqual([row.figures.visits for row in days.rows], [6, 1])
+        self.assertEqual(days.total.households, 6)
 
     def test_visit_totals_give_the_daily_reports_starting_point(self):
         totals = visit_totals(self.campaign, self.town, date(2020, 8, 17))
@@ -71,7 +76,7 @@ class ProgressTestCase(FieldworkTestCase):
 
     def test_each_figure_is_one_query(self):
         with self.assertNumQueries(1):
-            hamlet_progress(self.campaign, self.town, [self.k1, self.k2])
+            commune_progress(self.campaign, self.town, [self.k1, self.k2], [self.team])
         with self.assertNumQueries(1):
             by_day(self.campaign, commune=self.town)
         with self.assertNumQueries(1):

@@ -6,6 +6,7 @@ can report while another does not.
 
 from __future__ import annotations
 
+import copy
 import os
 import sqlite3
 import tempfile
@@ -13,11 +14,13 @@ from datetime import date, datetime, time, timedelta
 
 import time_machine
 from django.db import connection
+from django.test import override_settings
 
+from uptake.campaigns.loader import load_campaign
 from uptake.notify.jobs import job_times
 from uptake.notify.models import Job, JobRun, Notification
 from uptake.notify.scheduler import Scheduler
-from uptake.test import TODAY, VN, BaseTestCase
+from uptake.test import CAMPAIGN, TODAY, VN, BaseTestCase, campaign_data
 
 YESTERDAY = TODAY - timedelta(days=1)
 
@@ -61,10 +64,26 @@ class ClockMixin:
         JobRun.objects.bulk_create(runs, ignore_conflicts=True)
 
 
+def district_data(**changes) -> dict:
+    """The test campaign cut down to its district: 870 and its units, rooted at 870, where
+    minh (coordinator of 870) makes and approves the compiled report (#3)."""
+    district = copy.deepcopy(CAMPAIGN["units"][0]["units"][0])
+    assert district["code"] == "870"
+    return campaign_data(slug="bluezone-hong-ngu", units=[district], **changes)
+
+
+# Users are made in every test's set-up: a fast hasher keeps that from dominating the suite.
+@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 class NotifyTestCase(ClockMixin, BaseTestCase):
     def setUp(self):
         super().setUp()
         self.binh = self.make_user("binh", "reporter", "870-LKA")
+
+    def use_district_campaign(self) -> None:
+        """The district's own campaign in place of the province's (see district_data)."""
+        province = self.campaign
+        self.campaign, _stats = load_campaign(district_data())
+        province.delete()
 
     def run_scheduler(self, name: str = "test") -> dict:
         return Scheduler(name).run_due()

@@ -27,7 +27,9 @@ class Killed(BaseException):
     """The process dies: not an Exception, so nothing in the scheduler catches it."""
 
 
-@override_settings(TIME_ZONE="UTC")
+@override_settings(
+    TIME_ZONE="UTC", PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+)
 class ExactlyOnceTestCase(SqliteFileMixin, ClockMixin, TransactionTestCase):
     make_user = BaseTestCase.make_user
 

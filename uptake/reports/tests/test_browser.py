@@ -8,7 +8,7 @@ around it. Screenshots at 360 px and 1280 px go to /tmp/shots (not asserted: for
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,8 @@ from django.contrib.auth import get_user_model
 
 from uptake.accounts.models import Profile
 from uptake.campaigns.loader import load_campaign
-from uptake.test import PASSWORD, VN, campaign_data
+from uptake.reports.actions import submit_report
+from uptake.test import PASSWORD, VN, campaign_data, figures
 from uptake.units.models import Unit
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are safe.
@@ -69,7 +70,9 @@ def screenshot(page, name: str) -> None:
 @pytest.fixture
 def today_at_ten():
     today = datetime.now(VN).date()
-    with time_machine.travel(datetime(today.year, today.month, today.day, 10, 0, tzinfo=VN), tick=True):
+    with time_machine.travel(
+        datetime(today.year, today.month, today.day, 10, 0, tzinfo=VN), tick=True
+    ):
         yield today
 
 
@@ -87,19 +90,36 @@ def test_a_reporter_submits_and_the_coordinator_sees_the_unit_on_time(
     transactional_db, live_server, today_at_ten, browser
 ):
     today = today_at_ten
-    load_campaign(
-        campaign_data(
-            slug="bluezone-live",
-            start=today - timedelta(days=3),
-            target_date=today + timedelta(days=3),
-            end=today + timedelta(days=10),
-        )
+    start, target, end = (today + timedelta(days=n) for n in (-3, 3, 10))
+    campaign, _stats = load_campaign(
+        campaign_data(slug="bluezone-live", start=start, target_date=target, end=end)
     )
-    make_user("lan", "reporter", "870-TTT")
-    make_user("minh", "coordinator", "870")
+    lan = make_user("lan", "reporter", "870-TTT")
+    minh = make_user("minh", "coordinator", "870")
+    # Yesterday's figures: the form is prefilled with them, the history shows the increase.
+    yesterday = today - timedelta(days=1)
+    submit_report(
+        campaign=campaign,
+        unit=Unit.objects.get(code="870-TTT"),
+        day=yesterday,
+        user=lan,
+        figures=figures(staff=(41, 36), residents=(5200, 2700)),
+        activities={"broadcasts": 2},
+        at=datetime.combine(yesterday, time(9, 40), tzinfo=VN),
+    )
+    submit_report(
+        campaign=campaign,
+        unit=Unit.objects.get(code="870-LKA"),
+        day=today,
+        user=minh,
+        figures=figures(staff=(30, 30), residents=(4100, 1900)),
+        activities={"broadcasts": 1},
+        on_behalf=True,
+        source="phone",
+    )
     base = live_server.url
 
-    context = browser.new_context(viewport=PHONE, locale="en-US")
+    context = browser.new_context(viewport=PHONE, locale="vi-VN")
     page = context.new_page()
     log_in(page, base, "lan")
     # The one running campaign: straight to the unit's report page, in Vietnamese.
@@ -127,7 +147,7 @@ def test_a_reporter_submits_and_the_coordinator_sees_the_unit_on_time(
     row = page.locator("#u-870-TTT")
     assert row.locator(".badge").inner_text() == "Đúng hạn"
     assert "10:0" in row.inner_text()  # sent a moment after 10:00
-    assert page.locator("#u-870-LKA .badge").inner_text() == "Chưa báo cáo"
+    assert page.locator("#u-870-NV .badge").inner_text() == "Chưa báo cáo"
     screenshot(page, "status")
 
     # The filter and the search without diacritics, as a coordinator uses them.

@@ -5,22 +5,31 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import time_machine
+from django.test import override_settings
 
 from uptake.campaigns.loader import load_campaign
 from uptake.test import VN, BaseTestCase, campaign_data
+
+# Passwords are hashed for every persona of every test: the slow default hasher is not needed.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def second_campaign() -> dict:
     """The same district later on, without the other district's commune."""
     data = campaign_data(
-        slug="pc-covid-2020", app="PC-Covid", title="Cài đặt ứng dụng PC-Covid",
-        start=date(2020, 8, 16), target_date=date(2020, 8, 25), end=date(2020, 8, 25),
+        slug="pc-covid-2020",
+        app="PC-Covid",
+        title="Cài đặt ứng dụng PC-Covid",
+        start=date(2020, 8, 16),
+        target_date=date(2020, 8, 25),
+        end=date(2020, 8, 25),
     )
     other_district = data["units"][0]["units"][1]
     other_district["units"][0].pop("reports")
     return data
 
 
+@override_settings(PASSWORD_HASHERS=FAST_HASHERS)
 class HomePageTest(BaseTestCase):
     def test_it_sends_anonymous_users_to_the_login_page(self):
         response = self.client.get("/")
@@ -35,7 +44,9 @@ class HomePageTest(BaseTestCase):
         for user in (self.minh, self.hoa, self.root):
             self.client.force_login(user)
             response = self.client.get("/")
-            self.assertRedirects(response, "/c/bluezone-2020/status/", fetch_redirect_response=False)
+            self.assertRedirects(
+                response, "/c/bluezone-2020/status/", fetch_redirect_response=False
+            )
 
     def test_it_lists_the_users_campaigns_newest_first_when_several_run(self):
         load_campaign(second_campaign())

@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import time_machine
+from django.test import override_settings
 
 from uptake.reports.models import Report, Revision
 from uptake.test import VN, BaseTestCase, figures
 
 URL = "/c/bluezone-2020/report/"
+
+# Passwords are hashed for every persona of every test: the slow default hasher is not needed.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def form_data(code="870-TTT", staff=("41", "39"), residents=("5200", "2950"), **extra) -> dict:
@@ -25,6 +29,7 @@ def form_data(code="870-TTT", staff=("41", "39"), residents=("5200", "2950"), **
     return data
 
 
+@override_settings(PASSWORD_HASHERS=FAST_HASHERS)
 class ReportPageTest(BaseTestCase):
     def setUp(self):
         super().setUp()
@@ -53,7 +58,9 @@ class ReportPageTest(BaseTestCase):
         self.assertContains(response, "Có điện thoại thông minh")
 
     def test_it_prefills_the_form_with_the_latest_figures(self):
-        self.submit("870-TTT", day=date(2020, 8, 15), user=self.lan, figures=figures(staff=(44, 40)))
+        self.submit(
+            "870-TTT", day=date(2020, 8, 15), user=self.lan, figures=figures(staff=(44, 40))
+        )
         response = self.client.get(URL)
         form = response.context["sections"][0].form
         self.assertEqual(form["staff__with_smartphone"].value(), 44)
@@ -77,7 +84,9 @@ class ReportPageTest(BaseTestCase):
         self.assertEqual(report.figures["residents"], {"with_smartphone": 5200, "installed": 2950})
         self.assertEqual(report.activities, {"broadcasts": 2})
         revision = report.revisions.get()
-        self.assertEqual((revision.submitted_by, revision.on_behalf, revision.via), (self.lan, False, "web"))
+        self.assertEqual(
+            (revision.submitted_by, revision.on_behalf, revision.via), (self.lan, False, "web")
+        )
 
         page = self.client.get(URL)
         self.assertContains(page, "đã lưu báo cáo. Tình trạng: Đúng hạn.")
@@ -143,9 +152,13 @@ class ReportPageTest(BaseTestCase):
 
     def test_it_shows_the_units_history_with_the_daily_increase(self):
         with time_machine.travel(datetime(2020, 8, 14, 9, 0, tzinfo=VN), tick=False):
-            self.submit("870-TTT", day=date(2020, 8, 14), user=self.lan, figures=figures(staff=(41, 30)))
+            self.submit(
+                "870-TTT", day=date(2020, 8, 14), user=self.lan, figures=figures(staff=(41, 30))
+            )
         with time_machine.travel(datetime(2020, 8, 16, 16, 0, tzinfo=VN), tick=False):
-            self.submit("870-TTT", day=date(2020, 8, 16), user=self.lan, figures=figures(staff=(41, 35)))
+            self.submit(
+                "870-TTT", day=date(2020, 8, 16), user=self.lan, figures=figures(staff=(41, 35))
+            )
         self.submit("870-TTT", user=self.lan, figures=figures(staff=(41, 39)))
         self.submit("870-TTT", user=self.lan, figures=figures(staff=(41, 40)))
 

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import time_machine
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from uptake.campaigns.loader import load_campaign
@@ -13,7 +14,11 @@ from uptake.test import VN, BaseTestCase, campaign_data, figures
 
 URL = "/c/bluezone-2020/status/"
 
+# Passwords are hashed for every persona of every test: the slow default hasher is not needed.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+
+@override_settings(PASSWORD_HASHERS=FAST_HASHERS)
 class StatusPageTest(BaseTestCase):
     def setUp(self):
         super().setUp()
@@ -68,11 +73,15 @@ class StatusPageTest(BaseTestCase):
 
     def test_it_shows_activity_totals_and_units_below_the_daily_minimum(self):
         with time_machine.travel(datetime(2020, 8, 16, 10, 0, tzinfo=VN), tick=False):
-            self.submit("870-TTT", day=date(2020, 8, 16), user=self.lan, activities={"leaflets": 200})
+            self.submit(
+                "870-TTT", day=date(2020, 8, 16), user=self.lan, activities={"leaflets": 200}
+            )
         response = self.client.get(URL)
         totals = {t.activity.key: t for t in response.context["activity_totals"]}
         self.assertEqual((totals["leaflets"].day, totals["leaflets"].since_start), (300, 500))
-        self.assertEqual([u.code for u in totals["broadcasts"].below_minimum], ["870-LKA", "870-TTT"])
+        self.assertEqual(
+            [u.code for u in totals["broadcasts"].below_minimum], ["870-LKA", "870-TTT"]
+        )
         rows = {r.unit.code: r for r in response.context["rows"]}
         self.assertEqual([(a.key, n) for a, n in rows["870-TTT"].below], [("broadcasts", 1)])
         self.assertContains(response, "Phát thanh trên hệ thống loa: 1/2 lượt tối thiểu")
@@ -108,14 +117,25 @@ class StatusPageTest(BaseTestCase):
         response = self.client.get(URL + "?date=2020-08-16")
         self.assertEqual(response.context["day"], date(2020, 8, 16))
         statuses = {r.unit.code: r.row.status for r in response.context["rows"]}
-        self.assertEqual(statuses, {"870-LKA": "on_time", "870-NV": "missing",
-                                    "870-TTT": "missing", "870-VHTT": "missing"})
+        self.assertEqual(
+            statuses,
+            {
+                "870-LKA": "on_time",
+                "870-NV": "missing",
+                "870-TTT": "missing",
+                "870-VHTT": "missing",
+            },
+        )
         self.assertContains(response, 'href="?date=2020-08-15"')  # previous day
         self.assertContains(response, 'href="?date=2020-08-17"')  # next day
 
     def test_it_keeps_the_day_within_the_campaign(self):
-        self.assertEqual(self.client.get(URL + "?date=2020-08-01").context["day"], date(2020, 8, 14))
-        self.assertEqual(self.client.get(URL + "?date=2020-08-25").context["day"], date(2020, 8, 17))
+        self.assertEqual(
+            self.client.get(URL + "?date=2020-08-01").context["day"], date(2020, 8, 14)
+        )
+        self.assertEqual(
+            self.client.get(URL + "?date=2020-08-25").context["day"], date(2020, 8, 17)
+        )
         self.assertEqual(self.client.get(URL + "?date=17/08").context["day"], date(2020, 8, 17))
         first = self.client.get(URL + "?date=2020-08-14")
         self.assertIsNone(first.context["prev_link"])
@@ -172,8 +192,13 @@ class StatusPageTest(BaseTestCase):
         data = campaign_data()
         district = data["units"][0]["units"][0]
         district["units"] += [
-            {"code": f"870-X{i}", "name": f"Xã Thử Nghiệm {i}", "kind": "commune",
-             "reports": ["staff", "residents"], "activities": ["broadcasts"]}
+            {
+                "code": f"870-X{i}",
+                "name": f"Xã Thử Nghiệm {i}",
+                "kind": "commune",
+                "reports": ["staff", "residents"],
+                "activities": ["broadcasts"],
+            }
             for i in range(30)
         ]
         load_campaign(data)

@@ -5,17 +5,24 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import time_machine
+from django.test import override_settings
 
 from uptake.test import VN, BaseTestCase, figures
 
 URL = "/c/bluezone-2020/units/870-TTT/"
 
+# Passwords are hashed for every persona of every test: the slow default hasher is not needed.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+
+@override_settings(PASSWORD_HASHERS=FAST_HASHERS)
 class UnitPageTest(BaseTestCase):
     def setUp(self):
         super().setUp()
         with time_machine.travel(datetime(2020, 8, 16, 9, 5, tzinfo=VN), tick=False):
-            self.submit("870-TTT", day=date(2020, 8, 16), user=self.lan, figures=figures(staff=(41, 35)))
+            self.submit(
+                "870-TTT", day=date(2020, 8, 16), user=self.lan, figures=figures(staff=(41, 35))
+            )
         self.submit("870-TTT", user=self.lan, activities={"broadcasts": 2})
         with time_machine.travel(datetime(2020, 8, 17, 11, 30, tzinfo=VN), tick=False):
             self.submit(

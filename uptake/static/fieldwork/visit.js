@@ -222,12 +222,13 @@
     });
     var list = $("due");
     list.textContent = "";
+    var here = form.elements.hamlet.value;
     order.forEach(function (id) {
       var d = due[id];
-      if (!d) return;
+      if (!d || d.hamlet !== here) return;
       delete due[id];
       var li = el("li");
-      li.appendChild(el("span", "what", d.household + " · " + data.hamlets[d.hamlet] + " · " + d.at));
+      li.appendChild(el("span", "what", d.household + " · " + d.at));
       var go = el("button", "small", "↻");
       go.type = "button";
       go.setAttribute("aria-label", fmt(T.revisit, { household: d.household }));
@@ -262,6 +263,7 @@
         input.value = Math.max(0, (parseInt(input.value, 10) || 0) + +b.getAttribute("data-step"));
       }
     });
+    form.elements.hamlet.addEventListener("change", render);
     $("revisit-cancel").onclick = function () {
       setRevisit(null);
       form.elements.household.value = "";
@@ -282,7 +284,18 @@
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(data.urls.sw, { scope: data.urls.page })
       .then(function () { return navigator.serviceWorker.ready; })
-      .then(function () { return caches.match(data.urls.page, { ignoreSearch: true }); })
+      .then(function () {
+        // Whatever else the page loads (the site's header styles, ...) is kept as well.
+        var urls = [].map.call(document.querySelectorAll("link[rel=stylesheet], script[src]"),
+          function (e) { return e.href || e.src; }).filter(function (u) {
+          return u.indexOf(location.origin + "/") === 0;
+        });
+        return caches.open(data.cache).then(function (cache) {
+          return Promise.all(urls.map(function (u) {
+            return cache.match(u).then(function (hit) { return hit || cache.add(u); });
+          })).then(function () { return cache.match(data.urls.page, { ignoreSearch: true }); });
+        });
+      })
       .then(function (hit) {
         if (!hit) return;
         $("ready").hidden = false;

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import os
 import random
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -22,13 +23,14 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils import timezone
 
 from uptake.accounts.models import Profile, Role
 from uptake.campaigns.loader import load_campaign, read_file
 from uptake.campaigns.models import Campaign
 from uptake.reports.actions import submit_report
-from uptake.reports.models import AuditEntry, Report, Revision, Status
+from uptake.reports.models import AuditEntry, Report, Status
 from uptake.units.models import Unit
 
 SOURCE = settings.BASE_DIR / "campaigns" / "bluezone-hong-ngu-2020.yaml"
@@ -41,23 +43,15 @@ DAYS_AFTER = 2  # ... of seven; the last one is the target date
 YESTERDAY = DAYS_BEFORE - 1  # day numbers count from 0, the campaign's first day
 COORDINATOR = "vhtt"
 
-# username, role, units, first name, last name (Vietnamese order: family name first).
+# username, role, units, full name (kept whole in first_name, Vietnamese order), what they do.
 PERSONAS = [
-    ("admin", Role.ADMIN, [], "Quản trị", "hệ thống"),
-    ("vhtt", Role.COORDINATOR, ["870"], "Hà", "Nguyễn Thị Thu"),
-    ("lanhdao", Role.VIEWER, ["870"], "Bình", "Trần Văn"),
-    ("ttt", Role.REPORTER, ["870-TTT"], "Tâm", "Lê Minh"),
-    ("noivu", Role.REPORTER, ["870-NV"], "Mai", "Phạm Thị"),
-    ("longkhanha", Role.REPORTER, ["870-LKA"], "Phúc", "Võ Hoàng"),
+    ("admin", Role.ADMIN, [], "Quản trị hệ thống", "quản trị hệ thống"),
+    ("vhtt", Role.COORDINATOR, ["870"], "Nguyễn Thị Thu Hà", "điều phối, Phòng VH-TT"),
+    ("lanhdao", Role.VIEWER, ["870"], "Trần Văn Bình", "lãnh đạo UBND huyện (chỉ xem)"),
+    ("ttt", Role.REPORTER, ["870-TTT"], "Lê Minh Tâm", "báo cáo, Thị trấn Thường Thới Tiền"),
+    ("noivu", Role.REPORTER, ["870-NV"], "Phạm Thị Mai", "báo cáo, Phòng Nội vụ"),
+    ("longkhanha", Role.REPORTER, ["870-LKA"], "Võ Hoàng Phúc", "báo cáo, Xã Long Khánh A"),
 ]
-WHO = {
-    "admin": "quản trị hệ thống",
-    "vhtt": "điều phối, Phòng Văn hóa và Thông tin",
-    "lanhdao": "lãnh đạo UBND huyện (chỉ xem)",
-    "ttt": "báo cáo, Thị trấn Thường Thới Tiền",
-    "noivu": "báo cáo, Phòng Nội vụ",
-    "longkhanha": "báo cáo, Xã Long Khánh A",
-}
 # The other units' reporters, so that every report's history says who sent it. The coordinator
 # (vhtt) sends the figures of her own office, 870-VHTT.
 REPORTERS = {
@@ -188,8 +182,8 @@ class Command(BaseCommand):
         write(f"  DEMO  http://127.0.0.1:{port}/  password of every demo user: {PASSWORD}")
         write("=" * 72)
         write(f"  {'username':<12} {'role':<12} {'units':<9} who")
-        for username, role, codes, _first, _last in PERSONAS:
-            write(f"  {username:<12} {role:<12} {', '.join(codes) or 'all':<9} {WHO[username]}")
+        for username, role, codes, _name, who in PERSONAS:
+            write(f"  {username:<12} {role:<12} {', '.join(codes) or 'all':<9} {who}")
         write("  Reporters of the other units (same password):")
         others = [f"{name} ({code})" for code, name in REPORTERS.items()]
         for i in range(0, len(others), 3):
@@ -198,16 +192,38 @@ class Command(BaseCommand):
 
 
 def reset(slug: str) -> None:
-    """Delete the demo campaign with its reports, revisions and their audit entries."""
+    """Delete the demo campaign and everything that hangs off it, with their audit entries."""
     campaign = Campaign.objects.filter(slug=slug).first()
     if campaign is None:
         return
-    reports = Report.objects.filter(campaign=campaign)
-    ids = [str(pk) for pk in reports.values_list("pk", flat=True)]
-    AuditEntry.objects.filter(object_type="report", object_id__in=ids).delete()
-    Revision.objects.filter(report__campaign=campaign).delete()
-    reports.delete()
-    campaign.delete()  # its groups, activities and participations go with it
+    report_ids = [
+        str(pk) for pk in Report.objects.filter(campaign=campaign).values_list("pk", flat=True)
+    ]
+    AuditEntry.objects.filter(
+        Q(object_type="report", object_id__in=report_ids)
+        | Q(after__campaign=slug)
+        | Q(before__campaign=slug)
+    ).delete()
+    delete_all(Campaign.objects.filter(pk=campaign.pk))
+
+
+def delete_all(queryset) -> None:
+    """Delete ``queryset``, first deleting the rows that protect it (reports, revisions, ...).
+
+    Everything that refers to the demo campaign, directly or not, is demo data too: its
+    reports, their revisions, the compilations of its days, its teams' visits.
+    """
+    while True:
+        try:
+            queryset.delete()
+            return
+        except (ProtectedError, RestrictedError) as exc:
+            blockers = getattr(exc, "protected_objects", None) or exc.restricted_objects
+            by_model = defaultdict(set)
+            for obj in blockers:
+                by_model[type(obj)].add(obj.pk)
+            for model, pks in by_model.items():
+                delete_all(model._base_manager.filter(pk__in=pks))
 
 
 def load(data: dict, today: date) -> Campaign:
@@ -246,14 +262,14 @@ def make_users() -> dict[str, object]:
     User = get_user_model()
     hashed = make_password(PASSWORD)  # one hash for all: hashing is the slow part
     units = {u.code: u for u in Unit.objects.filter(code__in=all_codes())}
-    people = [*PERSONAS]
+    people = [(username, role, codes, name) for username, role, codes, name, _who in PERSONAS]
     for code, username in REPORTERS.items():
         if code in units:
-            people.append((username, Role.REPORTER, [code], "Cán bộ", units[code].name))
+            people.append((username, Role.REPORTER, [code], f"Cán bộ {units[code].name}"))
     users: dict[str, object] = {}
-    for username, role, codes, first, last in people:
+    for username, role, codes, name in people:
         user = User.objects.filter(username=username).first() or User(username=username)
-        user.first_name, user.last_name = first, last
+        user.first_name, user.last_name = name, ""
         user.email = f"{username}@demo.invalid"
         validate_password(PASSWORD, user)
         user.password = hashed
@@ -270,7 +286,7 @@ def make_users() -> dict[str, object]:
 
 def reporter_of(unit: Unit, users: dict) -> object:
     """Who sends the unit's figures: its reporter, else the coordinator (her own office)."""
-    for username, role, codes, _first, _last in PERSONAS:
+    for username, role, codes, _name, _who in PERSONAS:
         if role == Role.REPORTER and unit.code in codes:
             return users[username]
     return users.get(REPORTERS.get(unit.code, ""), users[COORDINATOR])

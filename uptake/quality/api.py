@@ -1,0 +1,212 @@
+"""API v1 for data quality (mounted at the end of uptake/api/api.py; import it only from there).
+
+- ``GET /campaigns/{slug}/flags?date=D`` or ``?from=D1&to=D2`` (or neither: every day), with
+  ``root=CODE`` and ``dismissed=true`` optional: ``[{"unit", "date", "group", "rule",
+  "severity", "message", "evidence", "dismissed"}]``, only for units within the user's units;
+- ``GET /campaigns/{slug}/inspections?unit=CODE``: inspections with their verified rate, 95%
+  Wilson interval and the reported rate they were checked against;
+- ``POST /campaigns/{slug}/inspections``: record one (coordinators and admins).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from ninja import Field, Query, Router, Schema, Status
+
+from uptake.accounts.models import profile_of
+from uptake.api.api import ApiError, ErrorOut
+from uptake.campaigns.models import Campaign
+from uptake.quality.actions import (
+    QualityInvalid,
+    Verdict,
+    by_severity,
+    record_inspection,
+    refresh_flags,
+    reported_point,
+)
+from uptake.quality.models import Flag, Inspection, Sample
+from uptake.units.models import Unit
+
+router = Router(tags=["quality"])
+
+
+def _campaign(slug: str) -> Campaign:
+    campaign = Campaign.objects.select_related("root").filter(slug=slug).first()
+    if campaign is None:
+        raise ApiError(404, "campaign", f"Unknown campaign {slug!r}.")
+    return campaign
+
+
+def _readable(request, code: str, field: str) -> Unit:
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        raise ApiError(404, field, f"Unknown unit {code!r}.")
+    if not profile_of(request.user).can_read(unit):
+        raise ApiError(403, field, "This unit is outside your units.")
+    return unit
+
+
+def _roots(request, campaign: Campaign) -> list[Unit]:
+    """The tops of the user's units in the campaign, to refresh their flags."""
+    profile = profile_of(request.user)
+    if profile.is_admin:
+        return [campaign.root]
+    roots = []
+    for unit in profile.units.order_by("path"):
+        if campaign.root.is_within(unit):
+            return [campaign.root]
+        if unit.is_within(campaign.root) and not any(unit.is_within(r) for r in roots):
+            roots.append(unit)
+    return roots
+
+
+class FlagQuery(Schema):
+    date: dt.date | None = None
+    date_from: dt.date | None = Field(None, alias="from")
+    date_to: dt.date | None = Field(None, alias="to")
+    root: str | None = None
+    dismissed: bool = False
+
+
+class FlagOut(Schema):
+    unit: str
+    date: dt.date
+    group: str
+    rule: str
+    severity: str
+    message: str
+    evidence: dict
+    dismissed: bool
+
+
+@router.get(
+    "/campaigns/{slug}/flags",
+    response={200: list[FlagOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Data-quality flags of your units on a day (date) or between two days (from, to)",
+)
+def list_flags(request, slug: str, query: Query[FlagQuery]):
+    campaign = _campaign(slug)
+    if query.date and (query.date_from or query.date_to):
+        raise ApiError(422, "date", "Give either date or from and to, not both.")
+    if query.date_from and query.date_to and query.date_from > query.date_to:
+        raise ApiError(422, "to", "to comes before from.")
+    root = _readable(request, query.root, "root") if query.root else None
+    for top in [root] if root else _roots(request, campaign):
+        refresh_flags(campaign, top)
+    profile = profile_of(request.user)
+    flags = Flag.objects.filter(campaign=campaign).filter(profile.scope_q("unit__path"))
+    if root is not None:
+        flags = flags.filter(unit__path__startswith=root.path)
+    if query.date:
+        flags = flags.filter(date=query.date)
+    if query.date_from:
+        flags = flags.filter(date__gte=query.date_from)
+    if query.date_to:
+        flags = flags.filter(date__lte=query.date_to)
+    if not query.dismissed:
+        flags = flags.filter(dismissed_at__isnull=True)
+    flags = (
+        by_severity(flags).select_related("unit").order_by("date", "unit__path", "-rank", "rule")
+    )
+    return [flag.as_dict() for flag in flags]
+
+
+class InspectionIn(Schema):
+    unit: str
+    date: dt.date
+    inspector: str = ""
+    method: str
+    group: str
+    sample: int | None = None
+    sample_size: int
+    with_app: int
+    findings: str = ""
+    follow_up: str = ""
+
+
+class InspectionOut(Schema):
+    id: int
+    unit: str
+    date: dt.date
+    inspector: str
+    method: str
+    group: str
+    sample: int | None
+    sample_size: int
+    with_app: int
+    verified_percent: float
+    interval: list[float]
+    reported_percent: float | None
+    reported_date: dt.date | None
+    above_interval: bool
+    findings: str
+    follow_up: str
+
+
+def inspection_out(inspection: Inspection, verdict: Verdict) -> dict:
+    p = verdict.percents
+    return {
+        "id": inspection.pk,
+        "unit": inspection.unit.code,
+        "date": inspection.date,
+        "inspector": inspection.inspector,
+        "method": inspection.method,
+        "group": inspection.group,
+        "sample": inspection.sample_id,
+        "sample_size": inspection.sample_size,
+        "with_app": inspection.with_app,
+        "verified_percent": p["rate"],
+        "interval": [p["low"], p["high"]],
+        "reported_percent": p["reported"],
+        "reported_date": verdict.reported.date if verdict.reported else None,
+        "above_interval": verdict.gap,
+        "findings": inspection.findings,
+        "follow_up": inspection.follow_up,
+    }
+
+
+def _verdict(inspection: Inspection) -> Verdict:
+    low, high = inspection.interval
+    point = reported_point(inspection.campaign, inspection.unit, inspection.group, inspection.date)
+    return Verdict(inspection.verified_rate, low, high, point)
+
+
+@router.get(
+    "/campaigns/{slug}/inspections",
+    response={200: list[InspectionOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="A unit's inspections, newest first, against what it reported",
+)
+def list_inspections(request, slug: str, unit: str):
+    campaign = _campaign(slug)
+    found = _readable(request, unit, "unit")
+    inspections = Inspection.objects.filter(campaign=campaign, unit=found).select_related(
+        "unit", "campaign"
+    )
+    return [inspection_out(i, _verdict(i)) for i in inspections]
+
+
+@router.post(
+    "/campaigns/{slug}/inspections",
+    response={201: InspectionOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Record an inspection of a unit (coordinators and admins of units above it)",
+)
+def post_inspection(request, slug: str, payload: InspectionIn):
+    campaign = _campaign(slug)
+    unit = _readable(request, payload.unit, "unit")
+    fields = payload.dict(exclude={"unit", "sample"})
+    if payload.sample is not None:
+        sample = Sample.objects.filter(campaign=campaign, unit=unit, pk=payload.sample).first()
+        if sample is None:
+            raise ApiError(422, "sample", "No such sample of this unit.")
+        fields["sample"] = sample
+    try:
+        inspection = record_inspection(campaign, unit, user=request.user, **fields)
+    except PermissionDenied:
+        raise ApiError(403, "unit", "Only coordinators of this unit record inspections.") from None
+    except QualityInvalid as exc:
+        errors = [{"field": e.field, "message": e.message} for e in exc.errors]
+        return Status(422, {"errors": errors})
+    inspection.campaign = campaign
+    return Status(201, inspection_out(inspection, _verdict(inspection)))
