@@ -45,7 +45,7 @@ def percent_chart(
     last = max(days[-1], target_date)
     span = max((last - first).days, 1)
     legend_h = 18 * len(series)
-    left, right, top = 46, 70, 18 + (18 if title else 0)
+    left, right, top = 46, 88, 18 + (18 if title else 0)
     bottom = 34 + legend_h
     plot_w, plot_h = width - left - right, height - top - bottom
 

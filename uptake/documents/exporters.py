@@ -128,7 +128,7 @@ class UnitTable(Exporter):
         self.activities = [] if compact else list(snapshot.get("activities", {}).items())
         cols = []
         if compact:
-            cols += [Column("STT", INT, width=5, align="center"), Column("Đơn vị", TEXT, width=26)]
+            cols += [Column("STT", INT, width=7, align="center"), Column("Đơn vị", TEXT, width=29)]
         else:
             cols += [
                 Column("Mã", TEXT, width=11),
@@ -141,8 +141,8 @@ class UnitTable(Exporter):
         for g in _groups(snapshot):
             band = _band(g)
             cols += [
-                Column("Có ĐTTM", INT, band, width=11),
-                Column("Đã cài đặt", INT, band, width=11),
+                Column("Có ĐTTM", INT, band, width=10 if compact else 11),
+                Column("Đã cài đặt", INT, band, width=10 if compact else 11),
                 Column("Tỷ lệ (%)" if compact else "Tỷ lệ", PERCENT, band, width=8),
             ]
             if not compact:
@@ -151,7 +151,7 @@ class UnitTable(Exporter):
                     Column("Đạt", TEXT, band, width=8, align="center"),
                 ]
         if compact:
-            cols.append(Column("Báo cáo", TEXT, width=13, align="center"))
+            cols.append(Column("Báo cáo", TEXT, width=18, align="center"))
         for _key, a in self.activities:
             cols.append(Column(f"{a['name']} ({a['unit']})", INT, "Hoạt động trong ngày", width=12))
         if not compact:
@@ -206,6 +206,44 @@ class UnitTable(Exporter):
                 yield Row(self._cells("", a["name"], None, a["totals"]), "subtotal")
             yield Row(self._cells(number, unit["name"], unit, unit["groups"]))
         yield Row(self._cells("", "Tổng cộng", None, snapshot["totals"]), "total")
+
+
+class AreaTable(Exporter):
+    """A row per district of a province campaign: its figures per group and its reporting
+    (the official document's table when the units are too many to list; the spreadsheet has
+    them all)."""
+
+    def __init__(self, snapshot: dict):
+        super().__init__(snapshot, "Theo huyện")
+        cols = [Column("STT", INT, width=7, align="center"), Column("Đơn vị", TEXT, width=26)]
+        for g in _groups(snapshot):
+            band = _band(g)
+            cols += [
+                Column("Có ĐTTM", INT, band, width=12),
+                Column("Đã cài đặt", INT, band, width=12),
+                Column("Tỷ lệ (%)", PERCENT, band, width=8),
+            ]
+        cols.append(Column("Đã báo cáo", TEXT, width=13, align="center"))
+        self.columns = cols
+
+    def _cells(self, number, name, totals: dict, reporting: dict) -> list:
+        cells: list = [number, name]
+        for g in _groups(self.snapshot):
+            figures = totals.get(g["key"])
+            if figures is None:
+                cells += [None, None, None]
+                continue
+            pct = _percent(figures.get("installed"), figures.get("with_smartphone"))
+            cells += [figures.get("with_smartphone"), figures.get("installed"), pct]
+        reported = reporting["on_time"] + reporting["late"]
+        cells.append(f"{reported}/{reporting['expected']}")
+        return cells
+
+    def rows(self) -> Iterator[Row]:
+        for number, area in enumerate(self.snapshot.get("areas", []), start=1):
+            yield Row(self._cells(number, area["name"], area["totals"], area["reporting"]))
+        s = self.snapshot
+        yield Row(self._cells("", "Tổng cộng", s["totals"], s["reporting"]), "total")
 
 
 class GroupHistory(Exporter):

@@ -13,7 +13,7 @@ from datetime import date
 from django.utils import translation
 
 from uptake.documents.charts import chart_from_snapshot
-from uptake.documents.exporters import ActivityTable, UnitTable, spreadsheet
+from uptake.documents.exporters import ActivityTable, AreaTable, UnitTable, spreadsheet
 from uptake.documents.formats import (
     ascii_slug,
     lower_first,
@@ -36,6 +36,8 @@ FORMATS = {
     "csv": "text/csv; charset=utf-8",
 }
 SENT_FORMATS = ("pdf", "docx", "xlsx")  # attached to the e-mail
+# Above this many units, a province's document lists its districts; the spreadsheet has every unit.
+UNIT_TABLE_MAX = 150
 
 
 @dataclass
@@ -149,11 +151,21 @@ def official_document(compilation: Compilation) -> OfficialDocument:
             names = ", ".join(f"{u['name']} ({vn_percent(u['percent'])})" for u in low)
             blocks.append(Paragraph(f"Các đơn vị có tỷ lệ thấp nhất: {names}.", italic=True))
     tables = 1
-    blocks.append(
-        Table(
-            UnitTable(s, compact=True), f"Bảng {tables}. Kết quả của các đơn vị ngày {vn_date(day)}"
+    if s.get("areas") and len(s["units"]) > UNIT_TABLE_MAX:
+        blocks.append(Table(AreaTable(s), f"Bảng {tables}. Kết quả theo huyện ngày {vn_date(day)}"))
+        blocks.append(
+            Paragraph(
+                f"Số liệu chi tiết của {vn_int(len(s['units']))} đơn vị: xem tệp Excel kèm theo.",
+                italic=True,
+            )
         )
-    )
+    else:
+        blocks.append(
+            Table(
+                UnitTable(s, compact=True),
+                f"Bảng {tables}. Kết quả của các đơn vị ngày {vn_date(day)}",
+            )
+        )
     blocks.append(
         Figure(
             chart_from_snapshot(s, target_label="Chỉ tiêu", deadline_label="Hạn"),
@@ -178,7 +190,11 @@ def official_document(compilation: Compilation) -> OfficialDocument:
             below = a.get("below_minimum_units") or []
             if a["daily_min"] is None or not below:
                 continue
-            names = ", ".join(f"{u['name']} ({vn_int(u['count'] or 0)} {a['unit']})" for u in below)
+            names = ", ".join(
+                f"{u['name']} ({vn_int(u['count'] or 0)} {a['unit']})" for u in below[:30]
+            )
+            if len(below) > 30:
+                names += f" và {vn_int(len(below) - 30)} đơn vị khác"
             blocks.append(
                 Paragraph(
                     f"Đơn vị chưa đạt mức tối thiểu {vn_int(a['daily_min'])} {a['unit']}/ngày "

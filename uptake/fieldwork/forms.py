@@ -81,6 +81,11 @@ class MembersField(forms.ModelMultipleChoiceField):
         return f"{name} ({user.username})" if name else user.username
 
 
+class HamletsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, hamlet):
+        return hamlet.name
+
+
 class TeamForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     organisations = forms.MultipleChoiceField(
@@ -89,7 +94,7 @@ class TeamForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    hamlets = forms.ModelMultipleChoiceField(
+    hamlets = HamletsField(
         label=_("Hamlets"),
         queryset=Unit.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -117,7 +122,7 @@ class TeamForm(forms.Form):
         self.campaign, self.commune, self.team = campaign, commune, team
         self.fields["hamlets"].queryset = Unit.objects.filter(
             parent=commune, kind=Unit.Kind.HAMLET
-        ).order_by("name")
+        ).order_by("path")
         # People of the commune: its own users and those already in one of its teams.
         self.fields["members"].queryset = (
             get_user_model()

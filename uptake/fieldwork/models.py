@@ -117,8 +117,16 @@ class Visit(models.Model):
             # are summed from the index alone (a covering index; SQLite has no INCLUDE).
             models.Index(
                 fields=[
-                    "campaign", "commune", "hamlet", "team", "day",
-                    "outcome", "revisit_of", "smartphones", "already_had", "installed_now",
+                    "campaign",
+                    "commune",
+                    "hamlet",
+                    "team",
+                    "day",
+                    "outcome",
+                    "revisit_of",
+                    "smartphones",
+                    "already_had",
+                    "installed_now",
                 ],
                 name="visit_progress_idx",
             ),

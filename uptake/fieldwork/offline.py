@@ -119,8 +119,6 @@ def page_data(campaign: Campaign, user, hamlets, teams, due) -> dict:
     return {
         "campaign": campaign.slug,
         "user": user.username,
-        "start": campaign.start.isoformat(),
-        "end": campaign.end.isoformat(),
         "urls": page_urls(campaign),
         "cache": cache_name(),
         "hamlets": {h.code: h.name for h in hamlets},
@@ -151,7 +149,9 @@ def page_data(campaign: Campaign, user, hamlets, teams, due) -> dict:
             "household": _("Give the house number or a short address."),
             "phone": _("Do not write phone numbers: a house number or a short address is enough."),
             "had": _("Already had the app cannot be more than the number of smartphones."),
-            "now": _("Installed during the visit cannot be more than smartphones minus already had."),
+            "now": _(
+                "Installed during the visit cannot be more than smartphones minus already had."
+            ),
             "installed": _("Installed: count the phones it was put on."),
             "already_had": _("Already had it: phones that had the app, none installed now."),
             "refused": _("Refused: a smartphone without the app, and nothing installed."),

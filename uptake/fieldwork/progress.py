@@ -24,11 +24,9 @@ AGGREGATES = {
     # Counted on outcome (never null), not on id: every column read is in the covering index
     # visit_progress_idx, and the table itself is not read.
     "visits": Count("*"),
-    # A household's first visit; its revisits link to it.
+    # A household's first visit; its revisits link to it (revisits = visits - households).
     "households": Count("outcome", filter=Q(revisit_of__isnull=True)),
     "nobody_home": Count("outcome", filter=Q(outcome=Outcome.NOBODY_HOME)),
-    "revisits": Count("outcome", filter=Q(revisit_of__isnull=False)),
-    "refused": Count("outcome", filter=Q(outcome=Outcome.REFUSED)),
     "smartphones": Sum("smartphones"),
     "already_had": Sum("already_had"),
     "installed_now": Sum("installed_now"),
@@ -40,8 +38,6 @@ class Figures:
     visits: int = 0
     households: int = 0  # households visited (knocked on at least once)
     nobody_home: int = 0
-    revisits: int = 0
-    refused: int = 0
     smartphones: int = 0  # smartphones found
     already_had: int = 0  # of which already had the app
     installed_now: int = 0  # installs gained during the visits
@@ -59,6 +55,10 @@ class Figures:
     def reached(self) -> int:
         """Visits that found somebody at home."""
         return self.visits - self.nobody_home
+
+    @property
+    def revisits(self) -> int:
+        return self.visits - self.households
 
     @property
     def revisits_due(self) -> int:

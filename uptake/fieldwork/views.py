@@ -225,7 +225,9 @@ def commune(request, campaign: Campaign, code: str):
     teams = Team.objects.filter(campaign=campaign, commune=commune)
     if not profile_of(request.user).can_read(commune):
         teams = teams.filter(members=request.user)
-    figures = progress.commune_progress(campaign, commune, hamlets, teams.prefetch_related("hamlets"))
+    figures = progress.commune_progress(
+        campaign, commune, hamlets, teams.prefetch_related("hamlets")
+    )
     return _render(
         request,
         "fieldwork/commune.html",
@@ -323,8 +325,14 @@ def _team_form(request, campaign: Campaign, commune: Unit, team: Team | None):
         messages.success(request, _("Team %(name)s saved.") % {"name": team.name})
         if new:
             # Shown once: the passwords are not stored anywhere else in clear.
+            visit_url = request.build_absolute_uri(reverse("fieldwork-visit", args=[campaign.slug]))
             return _render(
-                request, "fieldwork/team_passwords.html", campaign, team=team, new=new
+                request,
+                "fieldwork/team_passwords.html",
+                campaign,
+                team=team,
+                new=new,
+                visit_url=visit_url,
             )
         return redirect("fieldwork-commune", campaign.slug, commune.code)
     return _render(
@@ -360,5 +368,3 @@ def flyer_pdf(request, campaign: Campaign, code: str):
     )
     response["Content-Disposition"] = f'inline; filename="to-roi-{hamlet.code}.pdf"'
     return response
-
-

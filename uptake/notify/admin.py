@@ -33,6 +33,10 @@ class JobRunAdmin(admin.ModelAdmin):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # A deleted run would be planned and run again: its notifications sent twice.
+        return False
+
     @admin.display(description="result")
     def outcome(self, run):
         if run.last_error and run.state != JobRun.State.DONE:

@@ -29,11 +29,12 @@ class ErrorOut(Schema):
 
 
 def notification_out(n: Notification) -> dict:
+    title, body = n.text()
     return {
         "id": n.pk,
         "kind": n.kind,
-        "title": n.title,
-        "body": n.body,
+        "title": title,
+        "body": body,
         "url": n.url,
         "campaign": n.params.get("slug"),
         "date": n.day,

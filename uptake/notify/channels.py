@@ -168,10 +168,21 @@ def send_due_emails(stopping=None) -> tuple[int, int]:
         email_state=Delivery.FAILED,
         email_error="interrupted while sending; not sent again (it may have been delivered)",
     )
+    # The batch with its users, read once; each is then claimed on its own (see below).
     due = list(
         Notification.objects.filter(email_state=Delivery.PENDING, email_next_at__lte=now)
-        .order_by("email_next_at", "pk")
-        .values_list("pk", flat=True)[:BATCH]
+        .select_related("user")
+        .only(
+            "kind",
+            "params",
+            "url",
+            "email_attempts",
+            "user__username",
+            "user__email",
+            "user__first_name",
+            "user__last_name",
+        )
+        .order_by("email_next_at", "pk")[:BATCH]
     )
     if not due:
         return 0, 0
@@ -182,10 +193,12 @@ def send_due_emails(stopping=None) -> tuple[int, int]:
             connection.open()  # one SMTP session for the batch; if it fails, each send retries
         except Exception as exc:
             log.warning("cannot open the e-mail connection: %s", exc)
-        for pk in due:
+        for notification in due:
             if stopping is not None and stopping.is_set():
                 break
+            # Claimed one by one, so that a sender that dies leaves one message in doubt.
             now = timezone.now()
+            pk = notification.pk
             claimed = Notification.objects.filter(pk=pk, email_state=Delivery.PENDING).update(
                 email_state=Delivery.SENDING,
                 email_next_at=now + lease(),
@@ -193,13 +206,12 @@ def send_due_emails(stopping=None) -> tuple[int, int]:
             )
             if claimed != 1:
                 continue  # another scheduler has it
-            notification = Notification.objects.select_related("user").get(pk=pk)
+            attempts = notification.email_attempts + 1
             mine = Notification.objects.filter(pk=pk, email_state=Delivery.SENDING)
             try:
                 connection.send_messages([build_email(notification)])
             except Exception as exc:  # SMTP down, bad address, ...: try again later
                 log.warning("e-mail of notification %s failed: %s", pk, exc)
-                attempts = notification.email_attempts
                 give_up = attempts >= Notification.EMAIL_MAX_ATTEMPTS
                 mine.update(
                     email_state=Delivery.FAILED if give_up else Delivery.PENDING,

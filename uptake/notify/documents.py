@@ -10,15 +10,24 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import Exists, OuterRef
+
 from uptake.campaigns.models import Campaign
 from uptake.documents import actions
 from uptake.documents.models import Compilation, Dispatch, State
 
 
 def approved_unsent():
-    """Approved compilations that have not been sent: each gets a send run."""
-    return Compilation.objects.filter(state=State.APPROVED, sent_at__isnull=True).only(
-        "campaign_id", "date", "approved_at"
+    """Approved compilations not sent yet and without a send run: each gets one."""
+    from uptake.notify.models import Job, JobRun
+
+    planned = JobRun.objects.filter(
+        campaign=OuterRef("campaign_id"), day=OuterRef("date"), job=Job.SEND
+    )
+    return (
+        Compilation.objects.filter(state=State.APPROVED, sent_at__isnull=True)
+        .exclude(Exists(planned))
+        .only("campaign_id", "date", "approved_at")
     )
 
 

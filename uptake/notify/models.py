@@ -166,17 +166,19 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} → {self.user} ({self.created_at:%Y-%m-%d %H:%M})"
 
-    @property
-    def title(self) -> str:
+    def text(self) -> tuple[str, str]:
+        """The title and the body in the active language."""
         from uptake.notify.messages import render
 
-        return render(self.kind, self.params)[0]
+        return render(self.kind, self.params)
+
+    @property
+    def title(self) -> str:
+        return self.text()[0]
 
     @property
     def body(self) -> str:
-        from uptake.notify.messages import render
-
-        return render(self.kind, self.params)[1]
+        return self.text()[1]
 
 
 class Preference(models.Model):

@@ -432,15 +432,15 @@ class Verdict:
 
     @property
     def svg(self) -> dict:
-        """Positions on interval.html's 0–100% scale (x from 10 to 390)."""
+        """Positions on interval.html's 0–100% scale (x from 20 to 380)."""
 
         def x(fraction: float) -> str:
-            return f"{10 + 380 * min(max(fraction, 0.0), 1.0):.1f}"
+            return f"{20 + 360 * min(max(fraction, 0.0), 1.0):.1f}"
 
         reported = self.reported_rate
         return {
             "low": x(self.low),
-            "width": f"{max(380 * (self.high - self.low), 2):.1f}",
+            "width": f"{max(360 * (self.high - self.low), 2):.1f}",
             "rate": x(self.rate),
             "reported": None if reported is None else x(reported),
             "ticks": [{"x": x(t / 100), "label": f"{t}%"} for t in (0, 25, 50, 75, 100)],
@@ -600,11 +600,12 @@ def sample_population(campaign: Campaign, unit: Unit, source: str) -> list[dict]
 
 
 def sample_sources(campaign: Campaign, unit: Unit) -> list[str]:
-    """The sources a sample of ``unit`` can be drawn from today."""
+    """The sources a sample of ``unit`` can be drawn from: its roster (empty or not, so that
+    the form says why nothing can be drawn), and its recorded household visits if any (#4)."""
     from uptake.quality import visits
 
     sources = [Sample.Source.ROSTER]
-    if visits.available():
+    if visits.recorded(campaign, unit):
         sources.append(Sample.Source.VISITS)
     return sources
 

@@ -27,6 +27,12 @@ def available() -> bool:
     return _visit_model() is not None
 
 
+def recorded(campaign: Campaign, unit: Unit) -> bool:
+    """Whether the teams of ``unit`` recorded any visit in the campaign (one query)."""
+    Visit = _visit_model()
+    return Visit is not None and Visit.objects.filter(campaign=campaign, commune=unit).exists()
+
+
 def population(campaign: Campaign, unit: Unit) -> list[dict]:
     """Each household of ``unit`` (a commune) found with a smartphone, once, in visit order.
 

@@ -474,8 +474,7 @@ def _get_unit_for_entry(request, campaign: Campaign, code: str) -> tuple[Unit, P
     """A unit a coordinator (or admin) may enter figures for: 403 for other roles, 404 outside."""
     if not profile_of(request.user).enters_on_behalf:
         raise PermissionDenied("only coordinators enter figures on behalf of a unit")
-    unit, participation = _get_unit_for_user(request, campaign, code)
-    return unit, participation
+    return _get_unit_for_user(request, campaign, code)
 
 
 @login_required
@@ -489,7 +488,7 @@ def enter(request, campaign: Campaign, code: str):
     day = _day_param(campaign, request.POST.get("date") or request.GET.get("date"))
     existing = Report.objects.filter(campaign=campaign, unit=unit, date=day).first()
     previous = existing or previous_figures(campaign, unit, day)
-    initial = {"date": day, "source": "phone"}
+    initial = {"date": day}  # no default source: the coordinator says how the figures came
     if existing is not None:
         initial.update({f"activity__{k}": v for k, v in existing.activities.items()})
         initial["note"] = existing.note

@@ -298,6 +298,7 @@ def _table(d, block: Table) -> None:
     header_rows = 2 if exporter.banded else 1
     table = d.add_table(rows=header_rows, cols=len(columns))
     table.style = d.styles["Table Grid"]
+    _cell_margins(table, 1, 1)  # Word's 1.9 mm a side would wrap "100,0" in narrow columns
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     if exporter.banded:
         start = 0

@@ -20,7 +20,7 @@ from django.test import override_settings
 
 from uptake.campaigns.loader import load_campaign
 from uptake.campaigns.models import Campaign
-from uptake.test import CAMPAIGN, TODAY, VN, BaseTestCase, campaign_data
+from uptake.test import CAMPAIGN, PASSWORD, TODAY, VN, BaseTestCase, campaign_data
 
 SLUG = "bluezone-hong-ngu"
 START = date(2020, 8, 14)
@@ -109,3 +109,25 @@ class DocumentsTestCase(BaseTestCase):
         return submit_report(
             campaign=campaign or self.campaign, unit=unit, day=day, user=user or self.minh, **kwargs
         )
+
+
+PAGE = "/c/bluezone-hong-ngu/compilations/2020-08-17/"
+
+
+class PostPageMixin:
+    action = ""
+
+    def post(self, user, data=None, url=None):
+        self.client.login(username=user.username, password=PASSWORD)
+        return self.client.post(url or PAGE + self.action, data or {})
+
+    def test_viewers_and_reporters_are_refused(self):
+        self.assertEqual(self.post(self.hoa).status_code, 403)
+        self.assertEqual(self.post(self.lan).status_code, 403)
+
+    def test_another_district_finds_nothing(self):
+        self.assertEqual(self.post(self.tuan).status_code, 404)
+
+    def test_it_refuses_get(self):
+        self.client.login(username="minh", password=PASSWORD)
+        self.assertEqual(self.client.get(PAGE + self.action).status_code, 405)

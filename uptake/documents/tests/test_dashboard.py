@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -45,6 +46,7 @@ class DashboardTestCase(DocumentsTestCase):
         self.assertIn("870-LKA", [line.unit.code for line in board.at_risk])
 
     def test_the_method_of_the_projection_is_on_the_page(self):
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         self.assertContains(self.get(self.hoa), "least squares")
 
     def test_a_unit_of_the_district_has_its_own_dashboard(self):

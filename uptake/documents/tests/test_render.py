@@ -183,3 +183,37 @@ class FormulaTestCase(DocumentsTestCase):
 
             self.assertEqual(neutralise(text), "'" + text)
         self.assertEqual(neutralise(-5), -5)
+
+
+class ProvinceRenderTestCase(DocumentsTestCase):
+    """A province's report: each district's units follow its subtotal; with many units the
+    document lists the districts only (the spreadsheet keeps every unit)."""
+
+    def setUp(self):
+        super().setUp()
+        from uptake.campaigns.loader import load_campaign
+        from uptake.test import campaign_data, figures
+
+        self.province, _stats = load_campaign(campaign_data())  # 870 back under 87
+        self.submit("869-TH", campaign=self.province, user=self.root, figures=figures())
+        self.submit("870-TTT", campaign=self.province, user=self.root, figures=figures((40, 20)))
+        self.compilation = make_draft(self.province, TODAY, self.root)[0]
+
+    def test_each_districts_units_follow_its_subtotal(self):
+        d = docx.Document(io.BytesIO(render(self.compilation, "docx").content))
+        names = [row.cells[1].text for row in d.tables[1].rows]
+        self.assertEqual(names[2:4], ["Huyện Tân Hồng", "Xã Tân Hộ Cơ"])
+        self.assertEqual(names[4], "Huyện Hồng Ngự")
+        self.assertEqual(names[-1], "Tổng cộng")
+
+    def test_with_many_units_the_document_lists_the_districts(self):
+        from unittest import mock
+
+        with mock.patch("uptake.documents.report.UNIT_TABLE_MAX", 2):
+            d = docx.Document(io.BytesIO(render(self.compilation, "docx").content))
+        names = [row.cells[1].text for row in d.tables[1].rows]
+        self.assertEqual(names[2:], ["Huyện Tân Hồng", "Huyện Hồng Ngự", "Tổng cộng"])
+        self.assertEqual(d.tables[1].rows[3].cells[-1].text, "1/4")
+        wb = openpyxl.load_workbook(io.BytesIO(render(self.compilation, "xlsx").content))
+        # two header rows, two subtotals, five units, the total
+        self.assertEqual(wb["Bảng tổng hợp"].max_row, 2 + 2 + 5 + 1)

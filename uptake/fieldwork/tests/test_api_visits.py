@@ -14,7 +14,9 @@ class PostVisitTestCase(FieldworkTestCase):
     def post(self, payload: dict, user=None, **headers):
         if user is not None:
             headers.update(self.bearer(user))
-        return self.client.post(URL, json.dumps(payload), content_type="application/json", **headers)
+        return self.client.post(
+            URL, json.dumps(payload), content_type="application/json", **headers
+        )
 
     def test_the_same_visit_sent_three_times_is_stored_once(self):
         payload = self.payload()
@@ -71,9 +73,7 @@ class PostVisitTestCase(FieldworkTestCase):
     def test_invalid_figures_are_422_with_the_offending_field(self):
         response = self.post(self.payload(smartphones=2, already_had=1, installed_now=2), self.mai)
         self.assertEqual(response.status_code, 422)
-        self.assertEqual(
-            response.json()["errors"][0]["field"], "installed_now"
-        )
+        self.assertEqual(response.json()["errors"][0]["field"], "installed_now")
         self.assertFalse(Visit.objects.exists())
 
     def test_a_malformed_body_is_422_in_the_same_format(self):

@@ -99,7 +99,11 @@ def test_a_member_records_three_visits_offline_and_they_are_sent_once_back_onlin
 
     def record(household: str, outcome: str, phones: int = 0, had: int = 0, now: int = 0):
         page.fill("#id_household", household)
-        for field, clicks in (("smartphones", phones), ("already_had", had), ("installed_now", now)):
+        for field, clicks in (
+            ("smartphones", phones),
+            ("already_had", had),
+            ("installed_now", now),
+        ):
             for _ in range(clicks):
                 page.click(f"button.step[data-for=id_{field}][data-step='1']")
         page.click(f"button.outcome.{outcome}")  # saves: no tap after the outcome

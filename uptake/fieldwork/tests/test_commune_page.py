@@ -16,15 +16,24 @@ class CommunePageTestCase(FieldworkTestCase):
         super().setUp()
         self.record(household="Số 1", smartphones=3, already_had=1, installed_now=2)
         self.record(household="Số 2", outcome="nobody_home", **EMPTY)
-        self.record(user=self.lan, hamlet=self.k2, household="Số 5", outcome="already_had",
-                    smartphones=2, already_had=2, installed_now=0)
+        self.record(
+            user=self.lan,
+            hamlet=self.k2,
+            household="Số 5",
+            outcome="already_had",
+            smartphones=2,
+            already_had=2,
+            installed_now=0,
+        )
 
     def test_it_shows_each_hamlets_progress_against_its_households(self):
         self.client.force_login(self.lan)
         response = self.client.get(URL)
         self.assertEqual(response.status_code, 200)
         k1, k2 = response.context["hamlets"].rows
-        self.assertEqual((k1.label, k1.figures.households, k1.figures.registered), ("Khóm An Thịnh", 2, 620))
+        self.assertEqual(
+            (k1.label, k1.figures.households, k1.figures.registered), ("Khóm An Thịnh", 2, 620)
+        )
         self.assertEqual((k1.figures.installed_now, k1.figures.revisits_due), (2, 1))
         self.assertEqual((k2.figures.households, k2.figures.already_had), (1, 2))
         self.assertEqual(response.context["hamlets"].total.households, 3)
@@ -60,7 +69,9 @@ class CommunePageTestCase(FieldworkTestCase):
     def test_unknown_communes_and_units_that_are_not_communes_are_404(self):
         self.client.force_login(self.minh)
         for code in ("870-XYZ", "870-VHTT", "870-TTT-K1"):
-            self.assertEqual(self.client.get(f"/c/bluezone-2020/fieldwork/{code}/").status_code, 404)
+            self.assertEqual(
+                self.client.get(f"/c/bluezone-2020/fieldwork/{code}/").status_code, 404
+            )
 
     def test_it_needs_a_login_and_refuses_post(self):
         self.assertEqual(self.client.get(URL).status_code, 302)
@@ -72,8 +83,13 @@ class CommunePageTestCase(FieldworkTestCase):
         with CaptureQueriesContext(connection) as before:
             self.client.get(URL)
         for n in range(3, 8):
-            hamlet = Unit.objects.create(code=f"870-TTT-K{n}", name=f"Khóm {n}", kind="hamlet",
-                                         parent=self.town, households=400)
+            hamlet = Unit.objects.create(
+                code=f"870-TTT-K{n}",
+                name=f"Khóm {n}",
+                kind="hamlet",
+                parent=self.town,
+                households=400,
+            )
             team = Team.objects.create(campaign=self.campaign, commune=self.town, name=f"Tổ {n}")
             team.hamlets.add(hamlet)
             self.record(user=self.lan, hamlet=hamlet, household=f"Số {n}")
@@ -90,9 +106,7 @@ class HomeTestCase(FieldworkTestCase):
     def test_a_coordinator_chooses_among_the_communes(self):
         self.client.force_login(self.minh)
         response = self.client.get("/c/bluezone-2020/fieldwork/")
-        self.assertEqual(
-            [c.code for c in response.context["communes"]], ["870-LKA", "870-TTT"]
-        )
+        self.assertEqual([c.code for c in response.context["communes"]], ["870-LKA", "870-TTT"])
         self.client.force_login(self.tuan)
         response = self.client.get("/c/bluezone-2020/fieldwork/")
         self.assertRedirects(response, "/c/bluezone-2020/fieldwork/869-TH/")

@@ -28,7 +28,8 @@ class FlyerPageTestCase(FieldworkTestCase):
         self.assertEqual(response.status_code, 200)
         html = response.content.decode()
         self.assertEqual(
-            qr_paths(html), [expected_path(STORE_LINKS["android"]), expected_path(STORE_LINKS["ios"])]
+            qr_paths(html),
+            [expected_path(STORE_LINKS["android"]), expected_path(STORE_LINKS["ios"])],
         )
         self.assertIn(STORE_LINKS["android"], html)
         self.assertIn("Google Play", html)

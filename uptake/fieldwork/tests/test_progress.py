@@ -16,18 +16,37 @@ class ProgressTestCase(FieldworkTestCase):
         # Khóm An Thịnh, 17/08: one installed (3 phones, 1 had, 2 installed), one refused,
         # one nobody home, revisited later and installed; one nobody home still due.
         self.record(household="Số 1", smartphones=3, already_had=1, installed_now=2, at=at)
-        self.record(household="Số 2", outcome="refused", smartphones=1, already_had=0,
-                    installed_now=0, at=at)
+        self.record(
+            household="Số 2",
+            outcome="refused",
+            smartphones=1,
+            already_had=0,
+            installed_now=0,
+            at=at,
+        )
         empty = self.record(household="Số 3", outcome="nobody_home", at=at, **EMPTY)
         self.record(household="Số 4", outcome="nobody_home", at=at, **EMPTY)
-        self.record(revisit_of=empty.pk, household="", smartphones=2, already_had=0,
-                    installed_now=1, at=NOW.replace(hour=9, minute=50))
+        self.record(
+            revisit_of=empty.pk,
+            household="",
+            smartphones=2,
+            already_had=0,
+            installed_now=1,
+            at=NOW.replace(hour=9, minute=50),
+        )
         # 16/08: one household already had it.
-        self.record(household="Số 5", outcome="already_had", smartphones=2, already_had=2,
-                    installed_now=0, at=NOW.replace(day=16, hour=15))
+        self.record(
+            household="Số 5",
+            outcome="already_had",
+            smartphones=2,
+            already_had=2,
+            installed_now=0,
+            at=NOW.replace(day=16, hour=15),
+        )
         # Khóm Thượng, by the town's reporter, no team.
-        self.record(user=self.lan, hamlet=self.k2, household="Số 9", outcome="no_smartphone",
-                    at=at, **EMPTY)
+        self.record(
+            user=self.lan, hamlet=self.k2, household="Số 9", outcome="no_smartphone", at=at, **EMPTY
+        )
 
     def test_hamlet_figures_count_households_phones_installs_and_revisits_due(self):
         progress = commune_progress(self.campaign, self.town, [self.k1, self.k2], []).hamlets

@@ -146,8 +146,12 @@ class RecordVisitTestCase(FieldworkTestCase):
 
     def test_it_refuses_a_revisit_of_a_visit_in_another_hamlet(self):
         first = self.record(
-            user=self.lan, hamlet=self.k2, outcome="nobody_home",
-            smartphones=0, already_had=0, installed_now=0,
+            user=self.lan,
+            hamlet=self.k2,
+            outcome="nobody_home",
+            smartphones=0,
+            already_had=0,
+            installed_now=0,
         )
         self.assertRaises(VisitInvalid, self.record, revisit_of=first.pk)
 

@@ -89,12 +89,16 @@ class TeamFormTestCase(FieldworkTestCase):
             self.client.force_login(user)
             self.assertEqual(self.client.get(NEW).status_code, 403, user.username)
             self.assertEqual(self.client.post(NEW, self.form()).status_code, 403)
-            self.assertEqual(self.client.post(self.edit_url(self.team), self.form()).status_code, 403)
+            self.assertEqual(
+                self.client.post(self.edit_url(self.team), self.form()).status_code, 403
+            )
         self.assertEqual(Team.objects.count(), 1)
 
     def test_the_towns_reporter_cannot_manage_another_communes_teams(self):
         self.client.force_login(self.lan)
-        self.assertEqual(self.client.get("/c/bluezone-2020/fieldwork/870-LKA/teams/new/").status_code, 403)
+        self.assertEqual(
+            self.client.get("/c/bluezone-2020/fieldwork/870-LKA/teams/new/").status_code, 403
+        )
 
     def test_it_needs_a_login_and_refuses_other_methods(self):
         self.assertEqual(self.client.get(NEW).status_code, 302)

@@ -24,7 +24,9 @@ class VisitPageTestCase(FieldworkTestCase):
         self.assertEqual(response.status_code, 200)
         data = self.page_data(response)
         self.assertEqual(data["hamlets"], {"870-TTT-K1": "Khóm An Thịnh"})
-        self.assertEqual(data["teams"], [{"id": self.team.pk, "name": "Tổ 1", "hamlets": ["870-TTT-K1"]}])
+        self.assertEqual(
+            data["teams"], [{"id": self.team.pk, "name": "Tổ 1", "hamlets": ["870-TTT-K1"]}]
+        )
         self.assertEqual(data["urls"]["api"], "/api/v1/visits")
         self.assertContains(response, 'value="870-TTT-K1"')
         self.assertNotContains(response, "870-TTT-K2")
@@ -82,10 +84,18 @@ class VisitPageTestCase(FieldworkTestCase):
 
     def test_without_javascript_errors_come_back_next_to_the_fields(self):
         self.client.force_login(self.mai)
-        response = self.client.post(URL, {
-            "id": uuid.uuid4(), "hamlet": "870-TTT-K1", "household": "0912345678",
-            "smartphones": "1", "already_had": "0", "installed_now": "2", "outcome": "installed",
-        })
+        response = self.client.post(
+            URL,
+            {
+                "id": uuid.uuid4(),
+                "hamlet": "870-TTT-K1",
+                "household": "0912345678",
+                "smartphones": "1",
+                "already_had": "0",
+                "installed_now": "2",
+                "outcome": "installed",
+            },
+        )
         self.assertEqual(response.status_code, 200)
         self.assertIn("household", response.context["form"].errors)
         self.assertIn("installed_now", response.context["form"].errors)
@@ -93,10 +103,18 @@ class VisitPageTestCase(FieldworkTestCase):
 
     def test_a_member_cannot_post_a_visit_in_another_hamlet(self):
         self.client.force_login(self.mai)
-        response = self.client.post(URL, {
-            "id": uuid.uuid4(), "hamlet": "870-TTT-K2", "household": "Số 7",
-            "smartphones": "0", "already_had": "0", "installed_now": "0", "outcome": "nobody_home",
-        })
+        response = self.client.post(
+            URL,
+            {
+                "id": uuid.uuid4(),
+                "hamlet": "870-TTT-K2",
+                "household": "Số 7",
+                "smartphones": "0",
+                "already_had": "0",
+                "installed_now": "0",
+                "outcome": "nobody_home",
+            },
+        )
         self.assertEqual(response.status_code, 200)
         self.assertIn("hamlet", response.context["form"].errors)
         self.assertFalse(Visit.objects.exists())

@@ -146,7 +146,8 @@ class SendTestCase(NotifyTestCase):
     def test_a_failed_sending_is_retried(self):
         approve_compilation(self.compilation, self.minh)
         with mock.patch("uptake.documents.actions.EmailMessage.send", side_effect=OSError("down")):
-            self.run_scheduler()
+            self.assertEqual(self.run_scheduler()["planned"], 1)
+            self.assertEqual(self.run_scheduler()["planned"], 0)  # planned once, then retried
         run = self.run_of(Job.SEND)
         self.assertEqual((run.state, run.attempts), (JobRun.State.PENDING, 1))
         self.assertIn("down", run.last_error)

@@ -93,3 +93,6 @@ class InspectionsApiTest(BaseTestCase):
         self.assertEqual(
             self.client.post(URL, body(), content_type="application/json").status_code, 401
         )
+
+    def test_it_refuses_put(self):
+        self.assertEqual(self.client.put(URL, **self.bearer(self.minh)).status_code, 405)

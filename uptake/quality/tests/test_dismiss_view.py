@@ -76,3 +76,9 @@ class DismissViewTest(BaseTestCase):
     def test_dismiss_refuses_put(self):
         self.client.force_login(self.minh)
         self.assertEqual(self.client.put(self.url).status_code, 405)
+
+    def test_anonymous_users_go_to_the_login_page(self):
+        self.assertEqual(self.client.get(self.url).status_code, 302)
+        restore = f"/c/bluezone-2020/quality/flags/{self.flag.pk}/restore/"
+        self.assertEqual(self.client.post(restore).status_code, 302)
+        self.assertFalse(Flag.objects.get(pk=self.flag.pk).dismissed)

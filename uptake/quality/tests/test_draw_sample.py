@@ -127,3 +127,11 @@ class DrawSampleTest(BaseTestCase):
         return Unit.objects.create(
             code="870-TTT-A1", name="Ấp 1", kind=Unit.Kind.HAMLET, parent=self.ttt
         )
+
+    def test_households_are_offered_only_where_visits_were_recorded(self):
+        from uptake.quality.actions import sample_sources
+
+        self.assertEqual(sample_sources(self.campaign, self.ttt), ["roster"])
+        with self.assertRaises(QualityInvalid) as caught:
+            self.draw(source="visits", group="residents")
+        self.assertEqual(caught.exception.errors[0].field, "source")

@@ -90,3 +90,7 @@ class InspectViewTest(BaseTestCase):
     def test_it_refuses_delete(self):
         self.client.force_login(self.minh)
         self.assertEqual(self.client.delete(URL).status_code, 405)
+
+    def test_anonymous_users_go_to_the_login_page(self):
+        self.assertEqual(self.client.post(URL, data()).status_code, 302)
+        self.assertFalse(Inspection.objects.exists())

@@ -76,3 +76,7 @@ class InspectionPageTest(BaseTestCase):
     def test_it_refuses_post(self):
         self.client.force_login(self.minh)
         self.assertEqual(self.client.post(self.url).status_code, 405)
+
+    def test_anonymous_users_go_to_the_login_page(self):
+        self.assertEqual(self.client.get(self.url).status_code, 302)
+        self.assertEqual(self.client.post(self.url + "edit/").status_code, 302)

@@ -99,3 +99,8 @@ class SampleViewsTest(BaseTestCase):
     def test_the_checklist_refuses_post(self):
         self.client.force_login(self.minh)
         self.assertEqual(self.client.post("/c/bluezone-2020/samples/1/").status_code, 405)
+
+    def test_anonymous_users_go_to_the_login_page(self):
+        self.assertEqual(self.client.post(NEW, {"source": "roster", "size": "5"}).status_code, 302)
+        self.assertEqual(self.client.get("/c/bluezone-2020/samples/1/").status_code, 302)
+        self.assertFalse(Sample.objects.exists())

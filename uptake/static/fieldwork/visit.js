@@ -183,8 +183,15 @@
     $("waiting").textContent = fmt(T.waiting, { n: waiting });
     $("waiting").className = "waiting" + (waiting ? " some" : "");
     $("send").hidden = !waiting;
-    $("net").textContent = blocked ? T.login : navigator.onLine ? T.online : T.offline;
-    $("net").className = "net" + (blocked || !navigator.onLine ? " off" : "");
+    var net = $("net");
+    net.textContent = blocked ? "" : navigator.onLine ? T.online : T.offline;
+    net.className = "net" + (blocked || !navigator.onLine ? " off" : "");
+    if (blocked) {
+      // The session is gone: log in again (the visits stay on the phone meanwhile).
+      var a = el("a", "", T.login);
+      a.href = data.urls.login + "?next=" + encodeURIComponent(data.urls.page);
+      net.appendChild(a);
+    }
     if (!form) return;
 
     var recent = $("recent");
