@@ -134,10 +134,13 @@ def visit(request, campaign: Campaign):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if data["outcome"] in (Outcome.NO_SMARTPHONE, Outcome.NOBODY_HOME):
+            # As on the phone: these outcomes have no smartphones to count.
+            data.update(smartphones=0, already_had=0, installed_now=0)
         hamlet = next(h for h in hamlets if h.code == data["hamlet"])
         team = next((t for t in teams if t.pk == data["team"]), None)
         try:
-            saved, created = record_visit(
+            saved, _created = record_visit(
                 visit_id=data["id"],
                 campaign=campaign,
                 hamlet=hamlet,

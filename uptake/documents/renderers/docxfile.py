@@ -355,7 +355,7 @@ def _signature(d, doc: OfficialDocument) -> None:
     _no_borders(table)
     _cell_margins(table)
     left, right = table.cell(0, 0), table.cell(0, 1)
-    p = _first_paragraph(
+    _first_paragraph(
         left, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, before=12
     )
     for line in doc.recipient_lines():
@@ -373,7 +373,6 @@ def _signature(d, doc: OfficialDocument) -> None:
     # Keep the signature block on one page.
     for row in table.rows:
         _cant_split(row)
-    del p
 
 
 def render(doc: OfficialDocument) -> bytes:

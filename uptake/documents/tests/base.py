@@ -9,6 +9,8 @@ province's, for the dashboard's row per district.
 
 History: 14, 15 and 16/08 reported by every unit at 14:00 (on time); today (17/08, the clock at
 10:00) by 870-TTT and 870-NV only. See ``FIGURES`` for the numbers.
+
+``PostPageMixin``: the negative tests every POST page of a day's report shares.
 """
 
 from __future__ import annotations

@@ -175,6 +175,15 @@ class StatusPageTest(BaseTestCase):
         self.assertEqual(self.client.get(URL + "?root=869").status_code, 404)
         self.assertEqual(self.client.get(URL + "?root=nope").status_code, 404)
 
+    def test_a_user_of_several_units_picks_one(self):
+        self.client.force_login(self.make_user("thu", "viewer", "870-TTT", "870-LKA"))
+        response = self.client.get(URL)
+        self.assertEqual([u.code for u in response.context["roots"]], ["870-LKA", "870-TTT"])
+        self.assertEqual(self.units(response), ["870-LKA"])
+        self.assertContains(response, '<option value="870-TTT">Thị trấn Thường Thới Tiền</option>')
+        self.assertEqual(self.units(self.client.get(URL + "?root=870-TTT")), ["870-TTT"])
+        self.assertEqual(self.client.get(URL + "?root=870-NV").status_code, 404)
+
     def test_an_admin_sees_the_whole_campaign(self):
         self.client.force_login(self.root)
         response = self.client.get(URL)

@@ -1,0 +1,182 @@
+"""What the benchmarks share: a throwaway database, the machine's facts, timing helpers.
+
+A benchmark runs on SQLite (a file in /tmp) or on the local PostgreSQL (127.0.0.1:5432, user
+postgres, trust auth), in a database of its own, ``uptake_bench_<name>``, created and dropped
+by ``BenchDatabase``; it never touches the project's database nor the suite's ``test``.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+# What the benchmarks run with, in production's shape: DEBUG off (no query log in memory).
+BENCH_ENV = {
+    "DJANGO_SETTINGS_MODULE": "uptake.settings",
+    "DEBUG": "false",
+    "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    "DB_CONN_MAX_AGE": "600",
+    "LOG_LEVEL": "ERROR",
+}
+
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def campaign_today() -> date:
+    return datetime.now(ZONE).date()
+
+
+class BenchDatabase:
+    """A fresh, migrated database for one benchmark, dropped on exit (unless ``keep``).
+
+    Sets DATABASE_URL and the settings' variables, then sets Django up: enter it before
+    importing anything from uptake.
+    """
+
+    def __init__(self, kind: str, name: str, *, keep: bool = False):
+        if kind not in ("sqlite", "postgres"):
+            raise ValueError(f"--db is sqlite or postgres, not {kind!r}")
+        self.kind = kind
+        self.keep = keep
+        self.name = f"uptake_bench_{name}"
+        if kind == "postgres":
+            self.url = f"{PG_SERVER}/{self.name}"
+            self.path = None
+        else:
+            self.path = Path(tempfile.gettempdir()) / f"{self.name}.sqlite3"
+            self.url = f"sqlite:///{self.path}"
+
+    def env(self) -> dict[str, str]:
+        """The environment of a server process (gunicorn) on this database."""
+        return {**os.environ, **BENCH_ENV, "DATABASE_URL": self.url}
+
+    def __enter__(self) -> BenchDatabase:
+        self._drop()
+        if self.kind == "postgres":
+            self._admin(f'CREATE DATABASE "{self.name}"')
+        os.environ.update(BENCH_ENV)
+        os.environ["DATABASE_URL"] = self.url
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        from django.db import connections
+
+        connections.close_all()
+        if not self.keep:
+            self._drop()
+
+    def _drop(self) -> None:
+        if self.kind == "postgres":
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        else:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+    def _admin(self, sql: str) -> None:
+        import psycopg
+
+        assert self.name.startswith("uptake_bench"), self.name  # never the suite's databases
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+            conn.execute(sql)
+
+    def vacuum(self) -> None:
+        """Fresh statistics after a bulk load, as autovacuum would have them in production."""
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE" if self.kind == "postgres" else "ANALYZE")
+
+
+def machine_facts() -> list[str]:
+    """Cores, memory, load, Python and the database's version and settings that matter."""
+    import django
+    from django.db import connection
+
+    mem = ""
+    cpu = platform.processor() or platform.machine()
+    try:
+        meminfo = Path("/proc/meminfo").read_text().split("\n")
+        kib = int(next(line for line in meminfo if line.startswith("MemTotal")).split()[1])
+        mem = f"{kib / 1024 / 1024:.1f} GiB"
+        cpuinfo = Path("/proc/cpuinfo").read_text().split("\n")
+        cpu = next(line for line in cpuinfo if line.startswith("model name")).split(":", 1)[1]
+    except (OSError, StopIteration):
+        pass
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    facts = [
+        f"machine: {os.cpu_count()} cores ({cpu.strip()}), {mem} memory, load average {load}",
+        f"python {platform.python_version()}, Django {django.get_version()}",
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT name, setting, unit FROM pg_settings WHERE name IN ('shared_buffers',"
+                " 'work_mem', 'max_connections', 'synchronous_commit', 'effective_cache_size',"
+                " 'random_page_cost', 'jit') ORDER BY name"
+            )
+            settings = ", ".join(_pg_setting(*row) for row in cursor.fetchall())
+            cursor.execute("SHOW server_version")
+            facts.append(f"database: PostgreSQL {cursor.fetchone()[0]} ({settings})")
+        else:
+            import sqlite3
+
+            cursor.execute("PRAGMA journal_mode")
+            journal = cursor.fetchone()[0]
+            facts.append(f"database: SQLite {sqlite3.sqlite_version} (journal_mode={journal})")
+    return facts
+
+
+def _pg_setting(name: str, value: str, unit: str | None) -> str:
+    if unit == "8kB":
+        return f"{name}={int(value) * 8 // 1024}MB"
+    if unit == "kB":
+        return f"{name}={int(value) // 1024}MB"
+    return f"{name}={value}"
+
+
+def print_facts(title: str) -> None:
+    print(f"== {title}")
+    for line in machine_facts():
+        print(f"   {line}")
+
+
+def timings(fn, runs: int, warmup: int = 1) -> list[float]:
+    """Seconds of each of ``runs`` calls of ``fn``, after ``warmup`` untimed ones."""
+    for _ in range(warmup):
+        fn()
+    out = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def describe(samples: list[float]) -> str:
+    """"median 12.3 ms (best 11.9, worst 14.0; 7 runs)"."""
+    return (
+        f"median {statistics.median(samples) * 1000:,.1f} ms (best {min(samples) * 1000:,.1f},"
+        f" worst {max(samples) * 1000:,.1f}; {len(samples)} runs)"
+    )
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "NOT REACHED"
