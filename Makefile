@@ -22,9 +22,11 @@ demo: migrate
 	PORT=$(PORT) $(PY) manage.py demo
 
 # Migrate, load the demo (printing its logins), serve http://127.0.0.1:$(PORT) on SQLite
-# (var/uptake.sqlite3), or on PostgreSQL when DATABASE_URL is set.
+# (var/uptake.sqlite3), or on PostgreSQL when DATABASE_URL is set, with the scheduler of the
+# daily jobs (reminders, the 16:30 draft) beside it; stopping the server stops the scheduler.
 run: demo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py scheduler & trap 'kill $$!' EXIT INT TERM; \
+	SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed var
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -47,9 +47,13 @@ class Unit(models.Model):
         return f"{self.name} ({self.code})"
 
     def save(self, *args, **kwargs):
+        self.set_derived()
+        super().save(*args, **kwargs)
+
+    def set_derived(self) -> None:
+        """Compute ``path`` and ``search_name`` (save does; bulk writers call it themselves)."""
         self.search_name = fold(self.name)
         self.path = (self.parent.path if self.parent_id else "") + self.code + "/"
-        super().save(*args, **kwargs)
 
     def is_within(self, other: Unit) -> bool:
         """True when this unit is ``other`` or lies below it."""
