@@ -15,23 +15,42 @@ from datetime import UTC, date, datetime
 from django.db import connection
 
 # Every participation expected on the day under the root, with the latest report dated on or
-# before the day: one correlated index lookup per unit (the report's unique campaign, unit,
-# date index), portable between SQLite and PostgreSQL.
-SUMMARY_SQL = """
+# before the day. PostgreSQL: a lateral join, one backward scan of the report's unique
+# (campaign, unit, date) index per unit. SQLite has no lateral join: the unit's latest date,
+# then its row, two lookups in the same index.
+SUMMARY_SQL = {
+    "postgresql": """
 SELECT u.code, u.name, u.kind, p.groups, r.date, r.status, r.first_submitted_at,
        r.revision, r.figures
 FROM campaigns_participation p
 JOIN units_unit u ON u.id = p.unit_id
-LEFT JOIN reports_report r ON r.id = (
-    SELECT r2.id FROM reports_report r2
-    WHERE r2.campaign_id = p.campaign_id AND r2.unit_id = p.unit_id AND r2.date <= %s
-    ORDER BY r2.date DESC LIMIT 1
-)
-WHERE p.campaign_id = %s
-  AND p.active_from <= %s AND (p.active_until IS NULL OR p.active_until >= %s)
-  AND u.path LIKE %s ESCAPE '\\'
+LEFT JOIN LATERAL (
+    SELECT r.date, r.status, r.first_submitted_at, r.revision, r.figures
+    FROM reports_report r
+    WHERE r.campaign_id = p.campaign_id AND r.unit_id = p.unit_id AND r.date <= %(day)s
+    ORDER BY r.date DESC LIMIT 1
+) r ON true
+WHERE p.campaign_id = %(campaign)s
+  AND p.active_from <= %(day)s AND (p.active_until IS NULL OR p.active_until >= %(day)s)
+  AND u.path LIKE %(prefix)s ESCAPE '\\'
 ORDER BY u.path
-"""
+""",
+    "sqlite": """
+SELECT u.code, u.name, u.kind, p.groups, r.date, r.status, r.first_submitted_at,
+       r.revision, r.figures
+FROM campaigns_participation p
+JOIN units_unit u ON u.id = p.unit_id
+LEFT JOIN reports_report r ON r.campaign_id = p.campaign_id AND r.unit_id = p.unit_id
+    AND r.date = (
+        SELECT MAX(r2.date) FROM reports_report r2
+        WHERE r2.campaign_id = p.campaign_id AND r2.unit_id = p.unit_id AND r2.date <= %(day)s
+    )
+WHERE p.campaign_id = %(campaign)s
+  AND p.active_from <= %(day)s AND (p.active_until IS NULL OR p.active_until >= %(day)s)
+  AND u.path LIKE %(prefix)s ESCAPE '\\'
+ORDER BY u.path
+""",
+}
 
 
 def _like_prefix(path: str) -> str:
@@ -55,14 +74,15 @@ def _datetime(value) -> datetime | None:
 
 
 def summary_floor(campaign_id: int, day: date, root_path: str, group_keys: list[str]) -> dict:
-    """The summary of ``day`` under the unit at ``root_path``, from ``SUMMARY_SQL`` alone.
+    """The summary of ``day`` under the unit at ``root_path``, from one query of ``SUMMARY_SQL``.
 
     ``{"reporting": {"expected", "on_time", "late", "missing"}, "totals": {group: {"with_smartphone",
     "installed"}}, "units": [{"code", "status", "submitted_at", "revision", "figures_date",
     "groups": {group: {"with_smartphone", "installed"}}}]}``; times are aware datetimes.
     """
     with connection.cursor() as cursor:
-        cursor.execute(SUMMARY_SQL, [day, campaign_id, day, day, _like_prefix(root_path)])
+        params = {"day": day, "campaign": campaign_id, "prefix": _like_prefix(root_path)}
+        cursor.execute(SUMMARY_SQL[connection.vendor], params)
         rows = cursor.fetchall()
     counts = {"expected": len(rows), "on_time": 0, "late": 0, "missing": 0}
     totals = {key: {"with_smartphone": 0, "installed": 0} for key in group_keys}

@@ -1,8 +1,8 @@
 """The state of a campaign on one day: who reported, when, and how far each unit is from target.
 
 One function serves the API's summary, the coordinator's status page and (#3) the compilation.
-Its database queries do not grow with the number of units: the participations with the id of
-each unit's latest report on or before the day (one query), then those reports (one query).
+Its database queries do not grow with the number of units: one query gives every expected
+unit with its latest report on or before the day.
 """
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import IntegerField, OuterRef, Subquery, Sum
+from django.db.models import FilteredRelation, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 
 from uptake.campaigns.models import Activity, Campaign, Group
+from uptake.lib.gcpause import cyclic_gc_paused
 from uptake.reports.models import Report, Status, percent
 from uptake.units.models import Unit
 
@@ -132,61 +133,82 @@ class Summary:
         }
 
 
+# The columns of the summary's one query: a whole unit, its participation, its latest report.
+UNIT_FIELDS = [f.attname for f in Unit._meta.concrete_fields]
+REPORT_FIELDS = [
+    "date", "status", "first_submitted_at", "revision", "figures", "activities", "note"
+]
+
+
 def build_summary(campaign: Campaign, day: date, root: Unit | None = None) -> Summary:
     root = root or campaign.root
     groups = list(campaign.groups.all())
     targets = {g.key: float(g.target_percent) for g in groups}
-    latest = (
+    latest_date = (
         Report.objects.filter(campaign=campaign, unit=OuterRef("unit_id"), date__lte=day)
         .order_by("-date")
-        .values("pk")[:1]
+        .values("date")[:1]
     )
+    # One query, in rows rather than model instances (#7: a nation's 20,000 units): each
+    # participation expected on the day, its unit, and its latest report on or before the day,
+    # joined on the unique (campaign, unit, date) index.
     participations = (
         campaign.participations_on(day)
         .filter(unit__path__startswith=root.path)
-        .select_related("unit")
-        .annotate(latest_id=Subquery(latest))
+        .annotate(
+            latest=FilteredRelation(
+                "unit__reports",
+                condition=Q(
+                    unit__reports__campaign=campaign, unit__reports__date=Subquery(latest_date)
+                ),
+            )
+        )
         .order_by("unit__path")
+        .values_list(
+            *(f"unit__{name}" for name in UNIT_FIELDS),
+            "groups",
+            "activities",
+            *(f"latest__{name}" for name in REPORT_FIELDS),
+        )
     )
-    # The same participations as a subquery: one query for every report, however many units.
-    reports = {
-        r.pk: r
-        for r in Report.objects.only(
-            "date", "status", "first_submitted_at", "revision", "figures", "activities", "note"
-        ).filter(pk__in=participations.values("latest_id"))
-    }
-    participations = list(participations)
+    db = participations.db
+    n = len(UNIT_FIELDS)
 
     totals = {g.key: GroupFigures(g.key, 0, 0, targets[g.key]) for g in groups}
     rows = []
-    for p in participations:
-        report = reports.get(p.latest_id)
-        today = report is not None and report.date == day
-        figures = report.figures if report else {}
-        row_groups = {}
-        for key in p.groups:
-            numbers = figures.get(key) or {}
-            g = GroupFigures(
-                key, numbers.get("with_smartphone"), numbers.get("installed"), targets.get(key, 0)
+    with cyclic_gc_paused():
+        for values in participations:
+            unit = Unit.from_db(db, UNIT_FIELDS, values[:n])
+            p_groups, p_activities, r_date, status, first_at, revision, figures, counts, note = (
+                values[n:]
             )
-            row_groups[key] = g
-            if g.with_smartphone is not None and g.installed is not None and key in totals:
-                totals[key].with_smartphone += g.with_smartphone
-                totals[key].installed += g.installed
-        rows.append(
-            UnitRow(
-                unit=p.unit,
-                status=report.status if today else Status.MISSING,
-                submitted_at=report.first_submitted_at if today else None,
-                revision=report.revision if today else None,
-                figures_date=report.date if report else None,
-                groups=row_groups,
-                note=report.note if today else "",
-                activities={
-                    key: (report.activities.get(key) if today else None) for key in p.activities
-                },
+            today = r_date == day
+            figures = figures or {}
+            row_groups = {}
+            for key in p_groups:
+                numbers = figures.get(key) or {}
+                g = GroupFigures(
+                    key,
+                    numbers.get("with_smartphone"),
+                    numbers.get("installed"),
+                    targets.get(key, 0),
+                )
+                row_groups[key] = g
+                if g.with_smartphone is not None and g.installed is not None and key in totals:
+                    totals[key].with_smartphone += g.with_smartphone
+                    totals[key].installed += g.installed
+            rows.append(
+                UnitRow(
+                    unit=unit,
+                    status=status if today else Status.MISSING,
+                    submitted_at=first_at if today else None,
+                    revision=revision if today else None,
+                    figures_date=r_date,
+                    groups=row_groups,
+                    note=note if today else "",
+                    activities={key: (counts.get(key) if today else None) for key in p_activities},
+                )
             )
-        )
     activities = activity_totals(campaign, day, root, rows)
     return Summary(campaign, day, root, groups, rows, totals, activities)
 

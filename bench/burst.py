@@ -1,0 +1,318 @@
+"""15:00 in the whole country: every unit sends its report at once, through the API (#7).
+
+Starts the app under gunicorn as in production (DEBUG=false, 2 x cores + 1 workers, bound to
+127.0.0.1 on a free port) with the nation loaded (bench/make_nation.py) and one API token per
+client, then submits one report for every unit (about 19,000) through POST /api/v1/reports
+from many concurrent clients (asyncio + aiohttp, one connection and one token each), in a
+random order. Then checks in the database that every report is stored exactly once.
+
+In the same run it measures the FLOOR: a bare Django view that inserts the same row with no
+checks (bench/floor.py), served the same way by gunicorn, on the day before; its rows are
+deleted before the product's run. Prints reports/s, p50 and p99 latency, errors, lost and
+duplicated reports for both, and the product's throughput as a share of the floor's.
+
+    .venv/bin/python bench/burst.py                    # PostgreSQL (uptake_bench_burst)
+    .venv/bin/python bench/burst.py --db sqlite        # SQLite (a file in /tmp)
+    .venv/bin/python bench/burst.py --units 2000       # a quick run on the first 2,000 units
+
+Only loopback traffic; every run stops by itself (``--max-seconds`` per phase).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _common  # noqa: E402
+from make_nation import nation_file  # noqa: E402
+
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """gunicorn serving uptake (or the floor) on 127.0.0.1; stopped on exit."""
+
+    def __init__(self, db: _common.BenchDatabase, settings: str, args, log: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.command = [
+            str(GUNICORN),
+            "uptake.wsgi:application",
+            "--bind", f"127.0.0.1:{self.port}",
+            "--workers", str(args.workers),
+            "--worker-class", args.worker_class,
+            "--threads", str(args.threads),
+            "--backlog", "2048",
+            "--timeout", "60",
+            "--graceful-timeout", "5",
+            "--pythonpath", str(Path(__file__).resolve().parent),
+            "--log-level", "warning",
+            "--error-logfile", str(log),
+        ]
+        self.env = {**db.env(), "DJANGO_SETTINGS_MODULE": settings}
+        self.proc: subprocess.Popen | None = None
+
+    def __enter__(self) -> Server:
+        self.proc = subprocess.Popen(
+            self.command, env=self.env, cwd=_common.ROOT, start_new_session=True,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        self.__exit__()
+        raise RuntimeError("gunicorn did not start within 60 s")
+
+    def __exit__(self, *exc) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)  # the session it was started in
+            self.proc.wait(timeout=5)
+
+
+@dataclass
+class Run:
+    label: str
+    sent: int = 0
+    statuses: dict[int | str, int] = field(default_factory=dict)
+    latencies: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+    samples: list[str] = field(default_factory=list)  # a few error bodies
+
+    @property
+    def ok(self) -> int:
+        return self.statuses.get(201, 0)
+
+    @property
+    def errors(self) -> int:
+        return self.sent - self.ok
+
+    @property
+    def rate(self) -> float:
+        return self.ok / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
+
+
+async def _burst(run: Run, url: str, payloads: list[dict], tokens: list[str], max_seconds: float):
+    import aiohttp
+
+    queue: asyncio.Queue = asyncio.Queue()
+    for payload in payloads:
+        queue.put_nowait(payload)
+    deadline = time.monotonic() + max_seconds
+
+    async def client(token: str) -> None:
+        headers = {
+            "Authorization": f"Bearer {token}",
+            # As behind the production proxy, which speaks HTTPS to the phones.
+            "X-Forwarded-Proto": "https",
+        }
+        timeout = aiohttp.ClientTimeout(total=30)
+        connector = aiohttp.TCPConnector(limit=1)
+        async with aiohttp.ClientSession(
+            headers=headers, timeout=timeout, connector=connector
+        ) as session:
+            while time.monotonic() < deadline:
+                try:
+                    payload = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                run.sent += 1
+                start = time.perf_counter()
+                try:
+                    async with session.post(url, json=payload) as response:
+                        body = await response.read()
+                        status: int | str = response.status
+                except (aiohttp.ClientError, TimeoutError) as exc:
+                    status, body = type(exc).__name__, b""
+                run.latencies.append(time.perf_counter() - start)
+                run.statuses[status] = run.statuses.get(status, 0) + 1
+                if status != 201 and len(run.samples) < 3:
+                    run.samples.append(f"{status}: {body[:300].decode(errors='replace')}")
+
+    start = time.perf_counter()
+    await asyncio.gather(*(client(token) for token in tokens))
+    run.seconds = time.perf_counter() - start
+
+
+async def _warm_up(base: str, token: str, n: int) -> None:
+    """A few reads, so that every worker has imported its code and opened its connection."""
+    import aiohttp
+
+    headers = {"Authorization": f"Bearer {token}", "X-Forwarded-Proto": "https"}
+    async with aiohttp.ClientSession(headers=headers) as session:
+
+        async def one():
+            async with session.get(f"{base}/api/v1/campaigns") as response:
+                await response.read()
+
+        await asyncio.gather(*(one() for _ in range(n)))
+
+
+def burst(label: str, server: Server, path: str, payloads, tokens, args) -> Run:
+    asyncio.run(_warm_up(server.url, tokens[0], 4 * args.workers))
+    run = Run(label)
+    asyncio.run(_burst(run, server.url + path, payloads, tokens, args.max_seconds))
+    return run
+
+
+def stored(campaign, day, units: int) -> dict[str, int]:
+    """Reports of ``day`` in the database: stored, lost (no report) and duplicated (extra
+    revisions of one unit's report)."""
+    from django.db.models import Count
+
+    from uptake.reports.models import Report, Revision
+
+    reports = Report.objects.filter(campaign=campaign, date=day)
+    n = reports.count()
+    distinct = reports.values("unit").distinct().count()
+    revisions = Revision.objects.filter(report__campaign=campaign, report__date=day).count()
+    beyond_first = reports.filter(revision__gt=1).count()
+    per_report = (
+        Revision.objects.filter(report__campaign=campaign, report__date=day)
+        .values("report")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .count()
+    )
+    return {
+        "stored": n,
+        "lost": units - distinct,
+        "duplicated": (n - distinct) + beyond_first + per_report,
+        "revisions": revisions,
+    }
+
+
+def show(run: Run, check: dict[str, int], units: int) -> None:
+    p50, p99 = run.percentile(50), run.percentile(99)
+    print(
+        f"   {run.label}: {run.ok:,}/{units:,} stored in {run.seconds:.1f} s = {run.rate:,.0f}"
+        f" reports/s; latency p50 {p50:,.0f} ms, p99 {p99:,.0f} ms; errors {run.errors:,};"
+        f" lost {check['lost']:,}, duplicated {check['duplicated']:,}"
+    )
+    if run.sent < units:
+        print(f"   {run.label}: stopped at --max-seconds with {units - run.sent:,} unsent")
+    if run.errors:
+        print(f"   {run.label}: statuses {run.statuses}; e.g. {run.samples}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
+    parser.add_argument("--clients", type=int, default=32, help="concurrent clients (32)")
+    cores = os.cpu_count() or 1
+    parser.add_argument("--workers", type=int, default=2 * cores + 1,
+                        help="gunicorn workers (2 x cores + 1)")
+    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
+    parser.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
+    parser.add_argument("--units", type=int, help="only the first N units (a quick run)")
+    parser.add_argument("--max-seconds", type=float, default=240, help="per phase (240)")
+    parser.add_argument("--no-floor", action="store_true", help="skip the floor")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    log = Path(tempfile.gettempdir()) / "uptake-bench-burst-gunicorn.log"
+    log.unlink(missing_ok=True)
+    with _common.BenchDatabase(args.db, "burst") as db:
+        from django.contrib.auth import get_user_model
+
+        from uptake.accounts.models import ApiToken, Profile, Role
+        from uptake.campaigns.loader import load_campaign
+        from uptake.reports.models import Report
+        from uptake.units.models import Unit
+
+        today = _common.campaign_today()
+        campaign, _stats = load_campaign(nation_file(today - timedelta(days=6), 7))
+        nation = Unit.objects.get(code="VN")
+        tokens = []
+        for i in range(args.clients):
+            user = get_user_model().objects.create(username=f"bench-client-{i}")
+            Profile.objects.create(user=user, role=Role.REPORTER).units.set([nation])
+            tokens.append(ApiToken.issue(user))
+
+        rng = random.Random(15)
+        participations = list(campaign.participations.select_related("unit").order_by("unit__path"))
+        if args.units:
+            participations = participations[: args.units]
+        payloads = []
+        for p in participations:
+            figures = {"staff": {"with_smartphone": (w := rng.randint(10, 60)),
+                                 "installed": rng.randint(0, w)}}
+            if "residents" in p.groups:
+                w = rng.randint(1000, 15000)
+                figures["residents"] = {"with_smartphone": w, "installed": rng.randint(0, w)}
+            payloads.append({"campaign": campaign.slug, "unit": p.unit.code, "figures": figures})
+        rng.shuffle(payloads)
+        units = len(payloads)
+        db.vacuum()
+
+        _common.print_facts(f"burst: {units:,} units, {args.clients} clients, gunicorn"
+                            f" {args.workers} x {args.worker_class}"
+                            f"{f' x {args.threads} threads' if args.worker_class == 'gthread' else ''}"
+                            f", {args.db}")
+        floor = None
+        if not args.no_floor:
+            day = today - timedelta(days=1)
+            with Server(db, "floor_settings", args, log) as server:
+                floor = burst("floor", server, "/bench/floor/reports",
+                              [{**p, "date": day.isoformat()} for p in payloads], tokens, args)
+            show(floor, stored(campaign, day, units), units)
+            Report.objects.filter(campaign=campaign, date=day).delete()
+            db.vacuum()
+
+        with Server(db, "uptake.settings", args, log) as server:
+            ours = burst("uptake", server, "/api/v1/reports",
+                         [{**p, "date": today.isoformat()} for p in payloads], tokens, args)
+        check = stored(campaign, today, units)
+        show(ours, check, units)
+        if floor is not None and floor.rate:
+            share = ours.rate / floor.rate
+            print(f"   uptake's throughput is {share:.0%} of the floor's (target >= 60%:"
+                  f" {_common.verdict(share >= 0.6)})")
+        print(
+            f"   targets: all stored in < 60 s: {_common.verdict(ours.ok == units and ours.seconds < 60)};"
+            f" 0 lost, 0 duplicated: {_common.verdict(check['lost'] == check['duplicated'] == 0)};"
+            f" p99 < 500 ms: {_common.verdict(ours.percentile(99) < 500)}"
+        )
+    if log.exists() and log.stat().st_size:
+        print(f"   (gunicorn's errors: {log})")
+    print(f"   (the benchmark ran in {time.perf_counter() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
