@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
+from pydantic import ConfigDict
 
 from uptake.accounts.models import ApiToken, profile_of
 from uptake.campaigns.models import Campaign
@@ -95,6 +96,8 @@ class FiguresOut(Schema):
 
 
 class ReportIn(Schema):
+    model_config = ConfigDict(extra="forbid")  # a misspelt key ("notes") is an error, not ignored
+
     campaign: str
     unit: str
     date: dt.date

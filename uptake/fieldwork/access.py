@@ -69,5 +69,10 @@ def visible_communes(user, campaign: Campaign) -> QuerySet[Unit]:
     return Unit.objects.filter(pk__in=parents, kind__in=COMMUNE_KINDS).order_by("path")
 
 
+def in_a_team(user) -> bool:
+    """Whether ``user`` is a member of a door-to-door team in any campaign."""
+    return Team.objects.filter(members=user).exists()
+
+
 def teams_of(user, campaign: Campaign) -> QuerySet[Team]:
     return Team.objects.filter(campaign=campaign, members=user)

@@ -232,6 +232,10 @@ def submit_report(
             errors.append(FieldError("received_at", _("Only figures entered on behalf have one.")))
         elif received_at > now:
             errors.append(FieldError("received_at", _("This time has not come yet.")))
+        elif received_at.astimezone(campaign.tz).date() < day:
+            errors.append(
+                FieldError("received_at", _("Figures for a day cannot arrive before that day."))
+            )
     _raise_if(errors)
 
     arrived = received_at or now

@@ -7,6 +7,8 @@ with ``add_report_errors``.
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import date
 
 from django import forms
@@ -47,10 +49,13 @@ class ReportForm(forms.Form):
         groups: list[Group],
         activities: list[Activity],
         previous: Report | None = None,
+        suggestions: list | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.participation = participation
+        # Starting points offered beside the fields (uptake.reports.suggestions).
+        self.suggestions = suggestions or []
         self.groups = [g for g in groups if g.key in participation.groups]
         self.activities = [a for a in activities if a.key in participation.activities]
         labels = {"with_smartphone": _("with a smartphone"), "installed": _("installed")}
@@ -82,18 +87,42 @@ class ReportForm(forms.Form):
         return {}
 
     def group_rows(self):
-        """(group, with_smartphone field, installed field) for the template."""
+        """(group, with_smartphone field, installed field, offers) for the template."""
         return [
             (
                 g,
                 self[figure_field(g.key, "with_smartphone")],
                 self[figure_field(g.key, "installed")],
+                self.offers(g.key),
             )
             for g in self.groups
         ]
 
     def activity_rows(self):
-        return [(a, self[activity_field(a.key)]) for a in self.activities]
+        """(activity, field, offers) for the template."""
+        return [
+            (a, self[activity_field(a.key)], self.offers(f"activity:{a.key}"))
+            for a in self.activities
+        ]
+
+    def offers(self, target: str) -> list[Offer]:
+        """The suggestions for a group or an activity, with what the page needs to use them."""
+        out = []
+        for s in self.suggestions:
+            if s.target != target or any(name not in self.fields for name in s.values):
+                continue
+            fields = {name: self[name] for name in s.values}
+            out.append(
+                Offer(
+                    suggestion=s,
+                    fill=json.dumps({fields[n].auto_id: v for n, v in s.values.items()}),
+                    shown=all(
+                        str(fields[n].value() if fields[n].value() is not None else "") == str(v)
+                        for n, v in s.values.items()
+                    ),
+                )
+            )
+        return out
 
     def submission(self) -> dict:
         """The keyword arguments of submit_report that come from this form."""
@@ -122,6 +151,16 @@ class ReportForm(forms.Form):
         if len(parts) == 1 and parts[0] in ("date", "note", "source", "received_at"):
             return parts[0]
         return None
+
+
+@dataclass
+class Offer:
+    """A suggestion beside its fields: ``fill`` maps the inputs' ids to the values (for the
+    page's script), ``shown`` says the fields already hold them."""
+
+    suggestion: object  # uptake.reports.suggestions.Suggestion
+    fill: str
+    shown: bool
 
 
 class Source(models.TextChoices):

@@ -28,11 +28,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from uptake.accounts.models import Profile, Role, profile_of
 from uptake.campaigns.models import Activity, Campaign, Group, Participation
+from uptake.fieldwork import access
 from uptake.lib.text import fold
 from uptake.reports.actions import ReportInvalid, previous_figures, submit_report
 from uptake.reports.forms import EntryForm, ReportForm
 from uptake.reports.history import Change, daily_history, expected_on, last_day, revision_changes
 from uptake.reports.models import Report, Revision, Status
+from uptake.reports.suggestions import initial_values, starting_points
 from uptake.reports.summary import GroupFigures, UnitRow, build_summary
 from uptake.units.models import Unit
 
@@ -73,6 +75,9 @@ def _render(request, template: str, campaign: Campaign, profile: Profile, **cont
 def home(request):
     profile = profile_of(request.user)
     campaigns = list(_campaigns_for(profile))
+    if not campaigns and profile.role == Role.VIEWER and access.in_a_team(request.user):
+        # A door-to-door volunteer: no unit of their own, only their team's hamlets.
+        return redirect("fieldwork-start")
     running = [c for c in campaigns if c.start <= c.today() <= c.end]
     if len(running) == 1:
         page = "reports-report" if profile.role == Role.REPORTER else "reports-status"
@@ -171,7 +176,11 @@ def report(request, campaign: Campaign):
         form = None
         if open_today and expected_on(p, today):
             data = request.POST if posted is not None and posted.pk == p.pk else None
-            form = _report_form(p, groups, activities, reports, today, today_report, data)
+            use = request.GET.get("use") if request.GET.get("unit") == p.unit.code else None
+            suggestions = starting_points(campaign, p, today)
+            form = _report_form(
+                p, groups, activities, reports, today, today_report, data, suggestions, use
+            )
             if data is not None and form.is_valid():
                 try:
                     saved = submit_report(
@@ -212,18 +221,29 @@ def report(request, campaign: Campaign):
     )
 
 
-def _report_form(p, groups, activities, reports, today, today_report, data=None) -> ReportForm:
+def _report_form(
+    p, groups, activities, reports, today, today_report, data=None, suggestions=(), use=None
+) -> ReportForm:
+    """Today's form, filled with the latest figures sent (today's report when there is one),
+    then with the starting points that apply (the roster's staff figures, today's households
+    visited) or that the reporter asked for (``?use=visits``): nothing is filed until sent."""
     previous = next((r for r in reversed(reports) if r.date <= today), None)
     initial = {}
     if today_report is not None:
         initial = {f"activity__{k}": v for k, v in today_report.activities.items()}
         initial["note"] = today_report.note
+    suggestions = list(suggestions)
+    if data is None:
+        initial.update(
+            initial_values(suggestions, reported_today=today_report is not None, use=use)
+        )
     return ReportForm(
         data,
         participation=p,
         groups=groups,
         activities=activities,
         previous=previous,
+        suggestions=suggestions,
         initial=initial,
         prefix=p.unit.code,
     )

@@ -256,7 +256,10 @@ class PostReportTestCase(BaseTestCase):
         self.assertEqual(self.rows(), before)
 
     def test_a_body_that_is_not_an_object_is_refused(self):
-        self.assertRefused(422, ["campaign", "unit", "date", "figures"], [1, 2])
+        self.assertRefused(422, ["body"], [1, 2])
+
+    def test_it_refuses_a_misspelt_key_and_stores_nothing(self):
+        self.assertRefused(422, ["notes"], body(notes="misspelt"))
 
     def test_it_only_accepts_post(self):
         response = self.client.get(URL, **self.bearer(self.lan))

@@ -461,6 +461,16 @@ class SubmitReportTestCase(BaseTestCase):
             received_at=datetime(2020, 8, 17, 10, 0, 1, tzinfo=VN),
         )
 
+    def test_a_received_time_before_the_reported_day_is_refused(self):
+        self.assertRefused(
+            ["received_at"],
+            code="870-LKA",
+            user=self.minh,
+            on_behalf=True,
+            source="Zalo",
+            received_at=datetime(2020, 8, 16, 23, 59, tzinfo=VN),
+        )
+
     def test_a_received_time_without_on_behalf_is_refused(self):
         self.assertRefused(
             ["received_at"], user=self.minh, received_at=datetime(2020, 8, 17, 9, 0, tzinfo=VN)

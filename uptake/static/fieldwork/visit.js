@@ -283,11 +283,7 @@
     if (document.visibilityState === "visible") flush();
   });
 
-  // Installable, and opens with no network: the manifest, then the service worker.
-  var link = el("link");
-  link.rel = "manifest";
-  link.href = data.urls.manifest;
-  document.head.appendChild(link);
+  // Opens with no network: the service worker (the manifest is linked in the page's head).
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(data.urls.sw, { scope: data.urls.page })
       .then(function () { return navigator.serviceWorker.ready; })
