@@ -171,7 +171,7 @@ def timings(fn, runs: int, warmup: int = 1) -> list[float]:
 
 
 def describe(samples: list[float]) -> str:
-    """"median 12.3 ms (best 11.9, worst 14.0; 7 runs)"."""
+    """ "median 12.3 ms (best 11.9, worst 14.0; 7 runs)"."""
     return (
         f"median {statistics.median(samples) * 1000:,.1f} ms (best {min(samples) * 1000:,.1f},"
         f" worst {max(samples) * 1000:,.1f}; {len(samples)} runs)"

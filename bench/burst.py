@@ -2,7 +2,7 @@
 
 Starts the app under gunicorn as in production (DEBUG=false, 2 x cores + 1 workers, bound to
 127.0.0.1 on a free port) with the nation loaded (bench/make_nation.py) and one API token per
-client, then submits one report for every unit (about 19,000) through POST /api/v1/reports
+unit, then submits one report for every unit (about 19,000) through POST /api/v1/reports
 from many concurrent clients (asyncio + aiohttp, one connection and one token each), in a
 random order. Then checks in the database that every report is stored exactly once.
 
@@ -26,11 +26,11 @@ import os
 import random
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -58,24 +58,38 @@ class Server:
         self.command = [
             str(GUNICORN),
             "uptake.wsgi:application",
-            "--bind", f"127.0.0.1:{self.port}",
-            "--workers", str(args.workers),
-            "--worker-class", args.worker_class,
-            "--threads", str(args.threads),
-            "--backlog", "2048",
-            "--timeout", "60",
-            "--graceful-timeout", "5",
-            "--pythonpath", str(Path(__file__).resolve().parent),
-            "--log-level", "warning",
-            "--error-logfile", str(log),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(args.workers),
+            "--worker-class",
+            args.worker_class,
+            "--threads",
+            str(args.threads),
+            "--backlog",
+            "2048",
+            "--timeout",
+            "60",
+            "--graceful-timeout",
+            "5",
+            "--pythonpath",
+            str(Path(__file__).resolve().parent),
+            "--log-level",
+            "warning",
+            "--error-logfile",
+            str(log),
         ]
         self.env = {**db.env(), "DJANGO_SETTINGS_MODULE": settings}
         self.proc: subprocess.Popen | None = None
 
     def __enter__(self) -> Server:
         self.proc = subprocess.Popen(
-            self.command, env=self.env, cwd=_common.ROOT, start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            self.command,
+            env=self.env,
+            cwd=_common.ROOT,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -128,20 +142,17 @@ class Run:
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
 
 
-async def _burst(run: Run, url: str, payloads: list[dict], tokens: list[str], max_seconds: float):
+async def _burst(run: Run, url: str, payloads: list[tuple[str, dict]], args) -> None:
     import aiohttp
 
     queue: asyncio.Queue = asyncio.Queue()
-    for payload in payloads:
-        queue.put_nowait(payload)
-    deadline = time.monotonic() + max_seconds
+    for item in payloads:
+        queue.put_nowait(item)
+    deadline = time.monotonic() + args.max_seconds
 
-    async def client(token: str) -> None:
-        headers = {
-            "Authorization": f"Bearer {token}",
-            # As behind the production proxy, which speaks HTTPS to the phones.
-            "X-Forwarded-Proto": "https",
-        }
+    async def client() -> None:
+        # As behind the production proxy, which speaks HTTPS to the phones.
+        headers = {"X-Forwarded-Proto": "https"}
         timeout = aiohttp.ClientTimeout(total=30)
         connector = aiohttp.TCPConnector(limit=1)
         async with aiohttp.ClientSession(
@@ -149,13 +160,16 @@ async def _burst(run: Run, url: str, payloads: list[dict], tokens: list[str], ma
         ) as session:
             while time.monotonic() < deadline:
                 try:
-                    payload = queue.get_nowait()
+                    token, payload = queue.get_nowait()
                 except asyncio.QueueEmpty:
                     return
+                request_headers = {"Authorization": f"Bearer {token}"}
+                if args.idempotency_key:
+                    request_headers["Idempotency-Key"] = str(uuid.uuid4())
                 run.sent += 1
                 start = time.perf_counter()
                 try:
-                    async with session.post(url, json=payload) as response:
+                    async with session.post(url, json=payload, headers=request_headers) as response:
                         body = await response.read()
                         status: int | str = response.status
                 except (aiohttp.ClientError, TimeoutError) as exc:
@@ -166,7 +180,7 @@ async def _burst(run: Run, url: str, payloads: list[dict], tokens: list[str], ma
                     run.samples.append(f"{status}: {body[:300].decode(errors='replace')}")
 
     start = time.perf_counter()
-    await asyncio.gather(*(client(token) for token in tokens))
+    await asyncio.gather(*(client() for _ in range(args.clients)))
     run.seconds = time.perf_counter() - start
 
 
@@ -184,11 +198,49 @@ async def _warm_up(base: str, token: str, n: int) -> None:
         await asyncio.gather(*(one() for _ in range(n)))
 
 
-def burst(label: str, server: Server, path: str, payloads, tokens, args) -> Run:
-    asyncio.run(_warm_up(server.url, tokens[0], 4 * args.workers))
+def burst(label: str, server: Server, path: str, payloads, args) -> Run:
+    asyncio.run(_warm_up(server.url, payloads[-1][0], 4 * args.workers))
     run = Run(label)
-    asyncio.run(_burst(run, server.url + path, payloads, tokens, args.max_seconds))
+    asyncio.run(_burst(run, server.url + path, payloads, args))
     return run
+
+
+def dated(payloads: list[tuple[str, dict]], day) -> list[tuple[str, dict]]:
+    return [(token, {**payload, "date": day.isoformat()}) for token, payload in payloads]
+
+
+def unit_tokens(units) -> dict[str, str]:
+    """A reporter and an API token for each unit, as in the field (one phone, one token):
+    written in bulk, as ``ApiToken.issue`` and ``adduser`` would make them."""
+    import secrets
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    from uptake.accounts.models import ApiToken, Profile, Role
+
+    User = get_user_model()
+    users = User.objects.bulk_create(
+        [User(username=f"r-{unit.code}", password=make_password(None)) for unit in units],
+        batch_size=1000,
+    )
+    profiles = Profile.objects.bulk_create(
+        [Profile(user=user, role=Role.REPORTER) for user in users], batch_size=1000
+    )
+    Profile.units.through.objects.bulk_create(
+        [
+            Profile.units.through(profile_id=profile.pk, unit_id=unit.pk)
+            for profile, unit in zip(profiles, units, strict=True)
+        ],
+        batch_size=1000,
+    )
+    tokens, rows = {}, []
+    for user, unit in zip(users, units, strict=True):
+        token = "upt_" + secrets.token_urlsafe(32)
+        tokens[unit.code] = token
+        rows.append(ApiToken(user=user, prefix=token[4:12], key_hash=ApiToken.hash(token)))
+    ApiToken.objects.bulk_create(rows, batch_size=1000)
+    return tokens
 
 
 def stored(campaign, day, units: int) -> dict[str, int]:
@@ -236,76 +288,79 @@ def main() -> None:
     parser.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
     parser.add_argument("--clients", type=int, default=32, help="concurrent clients (32)")
     cores = os.cpu_count() or 1
-    parser.add_argument("--workers", type=int, default=2 * cores + 1,
-                        help="gunicorn workers (2 x cores + 1)")
+    parser.add_argument(
+        "--workers", type=int, default=2 * cores + 1, help="gunicorn workers (2 x cores + 1)"
+    )
     parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
     parser.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
     parser.add_argument("--units", type=int, help="only the first N units (a quick run)")
     parser.add_argument("--max-seconds", type=float, default=240, help="per phase (240)")
     parser.add_argument("--no-floor", action="store_true", help="skip the floor")
+    parser.add_argument(
+        "--idempotency-key",
+        action="store_true",
+        help="send an Idempotency-Key with each report, as a retrying phone does",
+    )
     args = parser.parse_args()
 
     started = time.perf_counter()
     log = Path(tempfile.gettempdir()) / "uptake-bench-burst-gunicorn.log"
     log.unlink(missing_ok=True)
     with _common.BenchDatabase(args.db, "burst") as db:
-        from django.contrib.auth import get_user_model
-
-        from uptake.accounts.models import ApiToken, Profile, Role
         from uptake.campaigns.loader import load_campaign
         from uptake.reports.models import Report
-        from uptake.units.models import Unit
 
         today = _common.campaign_today()
         campaign, _stats = load_campaign(nation_file(today - timedelta(days=6), 7))
-        nation = Unit.objects.get(code="VN")
-        tokens = []
-        for i in range(args.clients):
-            user = get_user_model().objects.create(username=f"bench-client-{i}")
-            Profile.objects.create(user=user, role=Role.REPORTER).units.set([nation])
-            tokens.append(ApiToken.issue(user))
-
-        rng = random.Random(15)
         participations = list(campaign.participations.select_related("unit").order_by("unit__path"))
         if args.units:
             participations = participations[: args.units]
+        tokens = unit_tokens([p.unit for p in participations])
+        rng = random.Random(15)
         payloads = []
         for p in participations:
-            figures = {"staff": {"with_smartphone": (w := rng.randint(10, 60)),
-                                 "installed": rng.randint(0, w)}}
+            figures = {
+                "staff": {
+                    "with_smartphone": (w := rng.randint(10, 60)),
+                    "installed": rng.randint(0, w),
+                }
+            }
             if "residents" in p.groups:
                 w = rng.randint(1000, 15000)
                 figures["residents"] = {"with_smartphone": w, "installed": rng.randint(0, w)}
-            payloads.append({"campaign": campaign.slug, "unit": p.unit.code, "figures": figures})
+            payload = {"campaign": campaign.slug, "unit": p.unit.code, "figures": figures}
+            payloads.append((tokens[p.unit.code], payload))
         rng.shuffle(payloads)
         units = len(payloads)
         db.vacuum()
 
-        _common.print_facts(f"burst: {units:,} units, {args.clients} clients, gunicorn"
-                            f" {args.workers} x {args.worker_class}"
-                            f"{f' x {args.threads} threads' if args.worker_class == 'gthread' else ''}"
-                            f", {args.db}")
+        threads = f" x {args.threads} threads" if args.worker_class == "gthread" else ""
+        _common.print_facts(
+            f"burst: {units:,} units, {args.clients} clients, gunicorn {args.workers} x"
+            f" {args.worker_class}{threads}, {args.db}"
+        )
         floor = None
         if not args.no_floor:
             day = today - timedelta(days=1)
             with Server(db, "floor_settings", args, log) as server:
-                floor = burst("floor", server, "/bench/floor/reports",
-                              [{**p, "date": day.isoformat()} for p in payloads], tokens, args)
+                floor = burst("floor", server, "/bench/floor/reports", dated(payloads, day), args)
             show(floor, stored(campaign, day, units), units)
             Report.objects.filter(campaign=campaign, date=day).delete()
             db.vacuum()
 
         with Server(db, "uptake.settings", args, log) as server:
-            ours = burst("uptake", server, "/api/v1/reports",
-                         [{**p, "date": today.isoformat()} for p in payloads], tokens, args)
+            ours = burst("uptake", server, "/api/v1/reports", dated(payloads, today), args)
         check = stored(campaign, today, units)
         show(ours, check, units)
         if floor is not None and floor.rate:
             share = ours.rate / floor.rate
-            print(f"   uptake's throughput is {share:.0%} of the floor's (target >= 60%:"
-                  f" {_common.verdict(share >= 0.6)})")
+            print(
+                f"   uptake's throughput is {share:.0%} of the floor's (target >= 60%:"
+                f" {_common.verdict(share >= 0.6)})"
+            )
+        in_time = ours.ok == units and ours.seconds < 60
         print(
-            f"   targets: all stored in < 60 s: {_common.verdict(ours.ok == units and ours.seconds < 60)};"
+            f"   targets: all stored in < 60 s: {_common.verdict(in_time)};"
             f" 0 lost, 0 duplicated: {_common.verdict(check['lost'] == check['duplicated'] == 0)};"
             f" p99 < 500 ms: {_common.verdict(ours.percentile(99) < 500)}"
         )

@@ -31,27 +31,69 @@ SEED = 2020
 
 # (GSO code, name) of the 63 provinces and centrally-run cities of 2020.
 PROVINCES = [
-    ("01", "Thành phố Hà Nội"), ("02", "Tỉnh Hà Giang"), ("04", "Tỉnh Cao Bằng"),
-    ("06", "Tỉnh Bắc Kạn"), ("08", "Tỉnh Tuyên Quang"), ("10", "Tỉnh Lào Cai"),
-    ("11", "Tỉnh Điện Biên"), ("12", "Tỉnh Lai Châu"), ("14", "Tỉnh Sơn La"),
-    ("15", "Tỉnh Yên Bái"), ("17", "Tỉnh Hòa Bình"), ("19", "Tỉnh Thái Nguyên"),
-    ("20", "Tỉnh Lạng Sơn"), ("22", "Tỉnh Quảng Ninh"), ("24", "Tỉnh Bắc Giang"),
-    ("25", "Tỉnh Phú Thọ"), ("26", "Tỉnh Vĩnh Phúc"), ("27", "Tỉnh Bắc Ninh"),
-    ("30", "Tỉnh Hải Dương"), ("31", "Thành phố Hải Phòng"), ("33", "Tỉnh Hưng Yên"),
-    ("34", "Tỉnh Thái Bình"), ("35", "Tỉnh Hà Nam"), ("36", "Tỉnh Nam Định"),
-    ("37", "Tỉnh Ninh Bình"), ("38", "Tỉnh Thanh Hóa"), ("40", "Tỉnh Nghệ An"),
-    ("42", "Tỉnh Hà Tĩnh"), ("44", "Tỉnh Quảng Bình"), ("45", "Tỉnh Quảng Trị"),
-    ("46", "Tỉnh Thừa Thiên Huế"), ("48", "Thành phố Đà Nẵng"), ("49", "Tỉnh Quảng Nam"),
-    ("51", "Tỉnh Quảng Ngãi"), ("52", "Tỉnh Bình Định"), ("54", "Tỉnh Phú Yên"),
-    ("56", "Tỉnh Khánh Hòa"), ("58", "Tỉnh Ninh Thuận"), ("60", "Tỉnh Bình Thuận"),
-    ("62", "Tỉnh Kon Tum"), ("64", "Tỉnh Gia Lai"), ("66", "Tỉnh Đắk Lắk"),
-    ("67", "Tỉnh Đắk Nông"), ("68", "Tỉnh Lâm Đồng"), ("70", "Tỉnh Bình Phước"),
-    ("72", "Tỉnh Tây Ninh"), ("74", "Tỉnh Bình Dương"), ("75", "Tỉnh Đồng Nai"),
-    ("77", "Tỉnh Bà Rịa - Vũng Tàu"), ("79", "Thành phố Hồ Chí Minh"), ("80", "Tỉnh Long An"),
-    ("82", "Tỉnh Tiền Giang"), ("83", "Tỉnh Bến Tre"), ("84", "Tỉnh Trà Vinh"),
-    ("86", "Tỉnh Vĩnh Long"), ("87", "Tỉnh Đồng Tháp"), ("89", "Tỉnh An Giang"),
-    ("91", "Tỉnh Kiên Giang"), ("92", "Thành phố Cần Thơ"), ("93", "Tỉnh Hậu Giang"),
-    ("94", "Tỉnh Sóc Trăng"), ("95", "Tỉnh Bạc Liêu"), ("96", "Tỉnh Cà Mau"),
+    ("01", "Thành phố Hà Nội"),
+    ("02", "Tỉnh Hà Giang"),
+    ("04", "Tỉnh Cao Bằng"),
+    ("06", "Tỉnh Bắc Kạn"),
+    ("08", "Tỉnh Tuyên Quang"),
+    ("10", "Tỉnh Lào Cai"),
+    ("11", "Tỉnh Điện Biên"),
+    ("12", "Tỉnh Lai Châu"),
+    ("14", "Tỉnh Sơn La"),
+    ("15", "Tỉnh Yên Bái"),
+    ("17", "Tỉnh Hòa Bình"),
+    ("19", "Tỉnh Thái Nguyên"),
+    ("20", "Tỉnh Lạng Sơn"),
+    ("22", "Tỉnh Quảng Ninh"),
+    ("24", "Tỉnh Bắc Giang"),
+    ("25", "Tỉnh Phú Thọ"),
+    ("26", "Tỉnh Vĩnh Phúc"),
+    ("27", "Tỉnh Bắc Ninh"),
+    ("30", "Tỉnh Hải Dương"),
+    ("31", "Thành phố Hải Phòng"),
+    ("33", "Tỉnh Hưng Yên"),
+    ("34", "Tỉnh Thái Bình"),
+    ("35", "Tỉnh Hà Nam"),
+    ("36", "Tỉnh Nam Định"),
+    ("37", "Tỉnh Ninh Bình"),
+    ("38", "Tỉnh Thanh Hóa"),
+    ("40", "Tỉnh Nghệ An"),
+    ("42", "Tỉnh Hà Tĩnh"),
+    ("44", "Tỉnh Quảng Bình"),
+    ("45", "Tỉnh Quảng Trị"),
+    ("46", "Tỉnh Thừa Thiên Huế"),
+    ("48", "Thành phố Đà Nẵng"),
+    ("49", "Tỉnh Quảng Nam"),
+    ("51", "Tỉnh Quảng Ngãi"),
+    ("52", "Tỉnh Bình Định"),
+    ("54", "Tỉnh Phú Yên"),
+    ("56", "Tỉnh Khánh Hòa"),
+    ("58", "Tỉnh Ninh Thuận"),
+    ("60", "Tỉnh Bình Thuận"),
+    ("62", "Tỉnh Kon Tum"),
+    ("64", "Tỉnh Gia Lai"),
+    ("66", "Tỉnh Đắk Lắk"),
+    ("67", "Tỉnh Đắk Nông"),
+    ("68", "Tỉnh Lâm Đồng"),
+    ("70", "Tỉnh Bình Phước"),
+    ("72", "Tỉnh Tây Ninh"),
+    ("74", "Tỉnh Bình Dương"),
+    ("75", "Tỉnh Đồng Nai"),
+    ("77", "Tỉnh Bà Rịa - Vũng Tàu"),
+    ("79", "Thành phố Hồ Chí Minh"),
+    ("80", "Tỉnh Long An"),
+    ("82", "Tỉnh Tiền Giang"),
+    ("83", "Tỉnh Bến Tre"),
+    ("84", "Tỉnh Trà Vinh"),
+    ("86", "Tỉnh Vĩnh Long"),
+    ("87", "Tỉnh Đồng Tháp"),
+    ("89", "Tỉnh An Giang"),
+    ("91", "Tỉnh Kiên Giang"),
+    ("92", "Thành phố Cần Thơ"),
+    ("93", "Tỉnh Hậu Giang"),
+    ("94", "Tỉnh Sóc Trăng"),
+    ("95", "Tỉnh Bạc Liêu"),
+    ("96", "Tỉnh Cà Mau"),
 ]
 
 # A district's offices (as in Hồng Ngự): code suffix and name. Each reports its staff.
@@ -101,7 +143,9 @@ def nation_file(start: date, days: int = 60, *, seed: int = SEED, activities: bo
         for _d in range(rng.randint(8, 14)):
             district_no += 1
             dcode = f"{district_no:03d}"
-            kind_word = rng.choice(["Quận", "Quận", "Huyện"] if city else ["Huyện"] * 6 + ["Thị xã"])
+            kind_word = rng.choice(
+                ["Quận", "Quận", "Huyện"] if city else ["Huyện"] * 6 + ["Thị xã"]
+            )
             units = [
                 {"code": f"{dcode}-{suffix}", "name": name, "kind": "office", "reports": ["staff"]}
                 for suffix, name in OFFICES
@@ -123,7 +167,12 @@ def nation_file(start: date, days: int = 60, *, seed: int = SEED, activities: bo
                     unit["activities"] = ["broadcasts", "leaflets"]
                 units.append(unit)
             districts.append(
-                {"code": dcode, "name": f"{kind_word} {_name(rng)}", "kind": "district", "units": units}
+                {
+                    "code": dcode,
+                    "name": f"{kind_word} {_name(rng)}",
+                    "kind": "district",
+                    "units": units,
+                }
             )
         provinces.append({"code": pcode, "name": pname, "kind": "province", "units": districts})
 
@@ -139,7 +188,10 @@ def nation_file(start: date, days: int = 60, *, seed: int = SEED, activities: bo
         "compile_at": "16:30",
         "coordinator": "VN-BTTTT",
         "groups": {
-            "staff": {"name": "Cán bộ, công chức, viên chức, người lao động", "target_percent": 100},
+            "staff": {
+                "name": "Cán bộ, công chức, viên chức, người lao động",
+                "target_percent": 100,
+            },
             "residents": {"name": "Người dân", "target_percent": 60},
         },
         "document": {
@@ -147,8 +199,11 @@ def nation_file(start: date, days: int = 60, *, seed: int = SEED, activities: bo
             "issuer": "CỤC AN TOÀN THÔNG TIN",
             "place": "Hà Nội",
             "symbol": "BC-CATTT",
-            "signer": {"authority": "KT. CỤC TRƯỞNG", "capacity": "PHÓ CỤC TRƯỞNG",
-                       "name": "Nguyễn Văn Thử"},
+            "signer": {
+                "authority": "KT. CỤC TRƯỞNG",
+                "capacity": "PHÓ CỤC TRƯỞNG",
+                "name": "Nguyễn Văn Thử",
+            },
             "recipients": [{"name": "Lãnh đạo Bộ"}, {"name": "Lưu: VT"}],
         },
         "units": [

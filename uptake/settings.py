@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -48,6 +49,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "uptake.units",
     "uptake.accounts",
     "uptake.campaigns",
@@ -61,13 +67,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "uptake.lib.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "uptake.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out log-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "uptake.urls"
@@ -121,6 +132,22 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(12 * 3600))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# Log-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name
+# from one address, that pair is locked out for AXES_COOLOFF_MINUTES (the lockout page says so).
+AUTHENTICATION_BACKENDS = [
+    "uptake.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "uptake.accounts.views.lockout"
+AXES_VERBOSE = False
+# Two-factor authentication (django-otp): TOTP apps, and recovery codes; required for
+# coordinators and admins (uptake.accounts.middleware.TwoFactorMiddleware).
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "uptake")
+
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -151,6 +178,44 @@ SCHEDULER_LEASE_SECONDS = envint("SCHEDULER_LEASE_SECONDS", "300")
 SCHEDULER_CATCH_UP_HOURS = envint("SCHEDULER_CATCH_UP_HOURS", "48")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 WEBHOOK_TIMEOUT = envint("WEBHOOK_TIMEOUT", "10")
+
+# The cache holds the API's rate-limit counters: in memory by default (one process), Redis
+# when REDIS_URL (or CACHE_URL) is set, so that several gunicorn workers share the counts.
+CACHE_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL") or ""
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": CACHE_URL}}
+elif CACHE_URL in ("", "locmem://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ValueError(f"REDIS_URL/CACHE_URL must be redis://..., not {CACHE_URL!r}")
+# API requests per token per minute; more are answered 429 with Retry-After.
+API_RATE_LIMIT = envint("API_RATE_LIMIT", "120")
+
+# Headers of every response (see `manage.py check --deploy`).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# The pages load only their own scripts, styles, images and fonts: no inline script or style
+# (progress bars are CSS classes, buttons get their behaviour from static files). QR codes
+# and charts are inline SVG or data: images; the visit page has a service worker and manifest.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = True

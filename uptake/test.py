@@ -16,10 +16,13 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import time_machine
-from django.contrib.auth import get_user_model
-from django.test import TestCase
+from django.contrib.auth import SESSION_KEY, get_user_model
+from django.test import Client, TestCase
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from uptake.accounts.models import ApiToken, Profile
+from uptake.accounts.twofactor import requires_two_factor
 from uptake.campaigns.loader import load_campaign
 from uptake.reports.actions import submit_report
 from uptake.units.models import Unit
@@ -115,8 +118,41 @@ def figures(staff=(41, 39), residents=(5200, 2950)) -> dict:
     return out
 
 
+def verify_session(client: Client, user) -> None:
+    """Give ``client``'s logged-in session the second factor, as if ``user`` had typed the code
+    of their authenticator (made for them, confirmed, when they have none)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+class VerifiedClient(Client):
+    """The test client, whose ``force_login`` and ``login`` also give the second factor for
+    coordinators and admins (who need it on every page): tests of a page need not type codes.
+    Tests of the two-step log-in itself use a plain ``Client``."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        if requires_two_factor(user):
+            verify_session(self, user)
+
+    def login(self, **credentials):
+        if not super().login(**credentials):
+            return False
+        user = get_user_model().objects.get(pk=self.session[SESSION_KEY])
+        if requires_two_factor(user):
+            verify_session(self, user)
+        return True
+
+
 class BaseTestCase(TestCase):
-    """Loads the campaign and the personas; the clock stands at NOW."""
+    """Loads the campaign and the personas; the clock stands at NOW. ``self.client`` logs
+    coordinators and admins in with their second factor (VerifiedClient)."""
+
+    client_class = VerifiedClient
 
     def setUp(self):
         super().setUp()
@@ -138,6 +174,10 @@ class BaseTestCase(TestCase):
         profile = Profile.objects.create(user=user, role=role)
         profile.units.set(Unit.objects.filter(code__in=codes))
         return user
+
+    def login(self, user) -> None:
+        """Log ``user`` in on ``self.client``, with the second factor when they need one."""
+        self.client.force_login(user)
 
     def unit(self, code: str) -> Unit:
         return Unit.objects.get(code=code)

@@ -105,8 +105,8 @@ class ApiToken(models.Model):
         return token
 
     @classmethod
-    def authenticate(cls, token: str):
-        """The active user behind ``token``, or None."""
+    def lookup(cls, token: str) -> ApiToken | None:
+        """The active token ``token`` of an active user (its use recorded), or None."""
         now = timezone.now()
         found = (
             cls.objects.select_related("user")
@@ -117,4 +117,25 @@ class ApiToken(models.Model):
         if found is None:
             return None
         cls.objects.filter(pk=found.pk).update(last_used_at=now)
-        return found.user
+        found.last_used_at = now
+        return found
+
+    @classmethod
+    def authenticate(cls, token: str):
+        """The active user behind ``token``, or None."""
+        found = cls.lookup(token)
+        return found.user if found is not None else None
+
+    @property
+    def state(self) -> str:
+        """``active``, ``expired`` or ``revoked``, as the account page shows it."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return "expired"
+        return "active"
+
+    def revoke(self) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])

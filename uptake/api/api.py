@@ -7,12 +7,15 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import NinjaAPI, Query, Schema, Status
+from ninja import Header, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 from pydantic import ConfigDict
 
 from uptake.accounts.models import ApiToken, profile_of
+from uptake.api import ratelimit
+from uptake.api.idempotency import HEADER as IDEMPOTENCY_KEY
+from uptake.api.idempotency import KEY_HELP, idempotent
 from uptake.campaigns.models import Campaign
 from uptake.reports.actions import ReportInvalid, check_date, submit_report
 from uptake.reports.models import Report, percent
@@ -22,10 +25,12 @@ from uptake.units.models import Unit
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
-        user = ApiToken.authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = ApiToken.lookup(token)
+        if found is None:
+            return None
+        ratelimit.check(found.key_hash)  # 429 past API_RATE_LIMIT requests a minute
+        request.user = found.user
+        return found.user
 
 
 api = NinjaAPI(
@@ -79,6 +84,19 @@ def on_unauthenticated(request, exc):
         request, {"errors": [{"field": "authorization", "message": "A valid token is required."}]},
         status=401,
     )
+
+
+@api.exception_handler(ratelimit.RateLimited)
+def on_rate_limited(request, exc: ratelimit.RateLimited):
+    message = (
+        f"Too many requests: at most {exc.limit} a minute with one token. "
+        f"Try again in {exc.retry_after} seconds."
+    )
+    response = api.create_response(
+        request, {"errors": [{"field": "authorization", "message": message}]}, status=429
+    )
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(HttpError)
@@ -170,24 +188,34 @@ def _readable_unit(request, code: str, field: str = "unit") -> Unit:
     "/reports",
     response={201: ReportOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Submit a unit's daily figures (a second submission is a new revision)",
+    description="Send an `Idempotency-Key` header to retry safely: a retry with the same key "
+    "gets the first answer and stores nothing new.",
 )
-def post_report(request, payload: ReportIn):
-    campaign = _campaign(payload.campaign)
-    unit = _unit(payload.unit)
-    report = submit_report(
-        campaign=campaign,
-        unit=unit,
-        day=payload.date,
-        figures=payload.figures,
-        activities=payload.activities,
-        note=payload.note,
-        user=request.user,
-        on_behalf=payload.on_behalf,
-        source=payload.source,
-        received_at=payload.received_at,
-        via="api",
-    )
-    return Status(201, report_out(report))
+def post_report(
+    request,
+    payload: ReportIn,
+    idempotency_key: str | None = Header(None, alias=IDEMPOTENCY_KEY, description=KEY_HELP),
+):
+    def run():
+        campaign = _campaign(payload.campaign)
+        unit = _unit(payload.unit)
+        report = submit_report(
+            campaign=campaign,
+            unit=unit,
+            day=payload.date,
+            figures=payload.figures,
+            activities=payload.activities,
+            note=payload.note,
+            user=request.user,
+            on_behalf=payload.on_behalf,
+            source=payload.source,
+            received_at=payload.received_at,
+            via="api",
+        )
+        return Status(201, report_out(report))
+
+    # With an Idempotency-Key, a retry gets the first answer and stores nothing new.
+    return idempotent(request, idempotency_key, run, ReportOut)
 
 
 class SummaryQuery(Schema):

@@ -6,6 +6,8 @@ longer expected from the next day on; its reports stay.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -348,7 +350,7 @@ def load_campaign(data: Any) -> tuple[Campaign, dict[str, int]]:
             "compile_at": time.fromisoformat(spec.compile_at),
             "coordinator": units[spec.coordinator],
             "root": units[spec.units[0].code],
-            "source": spec.model_dump(mode="json"),
+            "source": _source(spec),
         }
         if existing is None:
             campaign = Campaign.objects.create(slug=spec.slug, loaded_at=timezone.now(), **fields)
@@ -412,6 +414,20 @@ def load_campaign(data: Any) -> tuple[Campaign, dict[str, int]]:
         Participation.objects.bulk_update(retired, ["active_until"], batch_size=BATCH)
         stats["retired"] = len(retired)
     return campaign, stats
+
+
+def _source(spec: CampaignSpec) -> dict:
+    """The file as loaded, for the sections that read its keys (document, jobs, webhooks...),
+    with its unit tree as a count and a digest: the tree itself is the units and participations,
+    and a nation's (#7: 20,000 units, megabytes of JSON) would weigh on every query that reads
+    a campaign. The digest still changes whenever the tree does."""
+    source = spec.model_dump(mode="json", exclude={"units"})
+    tree = json.dumps(
+        spec.model_dump(mode="json", include={"units"})["units"], sort_keys=True, ensure_ascii=False
+    )
+    count = sum(1 for _unit in walk(spec.units))
+    source["units"] = {"count": count, "sha256": hashlib.sha256(tree.encode()).hexdigest()}
+    return source
 
 
 BATCH = 500  # rows per statement in bulk writes (and codes per IN list), within SQLite's limits

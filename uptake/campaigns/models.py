@@ -28,7 +28,8 @@ class Campaign(models.Model):
     root = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="rooted_campaigns", help_text="top unit"
     )
-    # The file as last loaded, for reference and for later sections (#3 documents, #6 jobs).
+    # The file as last loaded, for reference and for later sections (#3 documents, #6 jobs);
+    # its unit tree only as a count and a digest (the tree is in units and participations).
     source = models.JSONField(default=dict, blank=True)
     loaded_at = models.DateTimeField(default=django_tz.now)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from uptake.documents.formats import vn_day_month, vn_int, vn_number
+from uptake.lib.spreadsheet import safe_cell
 
 STATUS_VI = {"on_time": "Đúng hạn", "late": "Trễ hạn", "missing": "Chưa báo cáo"}
 KIND_VI = {
@@ -24,17 +25,11 @@ KIND_VI = {
     "ward": "Phường",
     "hamlet": "Ấp",
 }
-# A spreadsheet evaluates a cell starting with one of these as a formula (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 TEXT, INT, PERCENT, DATE, DATETIME = "text", "int", "percent", "date", "datetime"
 
-
-def neutralise(value):
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+# Text that a spreadsheet would run as a formula gets a leading apostrophe: the one helper
+# every .xlsx and .csv export uses (uptake/lib/spreadsheet.py).
+neutralise = safe_cell
 
 
 def display(value, kind: str) -> str:
@@ -374,8 +369,106 @@ class Corrections(Exporter):
             yield Row(cells)
 
 
+class QualityFlags(Exporter):
+    """The data-quality annex: the open flags of the compiled day's range (unit, date, group,
+    rule, message). ``compact`` (the Word and PDF annex): without the code and the severity."""
+
+    def __init__(self, snapshot: dict, compact: bool = False, limit: int | None = None):
+        super().__init__(snapshot, "Chất lượng số liệu")
+        self.compact = compact
+        self.limit = limit
+        if compact:
+            self.columns = [
+                Column("STT", INT, width=6, align="center"),
+                Column("Đơn vị", TEXT, width=24),
+                Column("Ngày", DATE, width=13),
+                Column("Dấu hiệu", TEXT, width=17),
+                Column("Nội dung", TEXT, width=50),
+            ]
+        else:
+            self.columns = [
+                Column("Mã", TEXT, width=11),
+                Column("Đơn vị", TEXT, width=34),
+                Column("Ngày", DATE, width=12),
+                Column("Đối tượng", TEXT, width=24),
+                Column("Dấu hiệu", TEXT, width=22),
+                Column("Mức độ", TEXT, width=10, align="center"),
+                Column("Nội dung", TEXT, width=80),
+            ]
+            self.freeze_columns = 2
+
+    def rows(self) -> Iterator[Row]:
+        flags = (self.snapshot.get("quality") or {}).get("flags", [])
+        if self.limit is not None:
+            flags = flags[: self.limit]
+        for number, f in enumerate(flags, start=1):
+            day = date.fromisoformat(f["date"])
+            if self.compact:
+                # The group is part of what the flag is about: "Người dân: số liệu giảm".
+                rule = f"{f['rule_name']} ({lower_group(f['group_name'])})"
+                yield Row([number, f["name"], day, rule, f["message"]])
+            else:
+                yield Row(
+                    [
+                        f["code"],
+                        f["name"],
+                        day,
+                        f["group_name"],
+                        f["rule_name"],
+                        f["severity_name"],
+                        f["message"],
+                    ]
+                )
+
+
+def lower_group(name: str) -> str:
+    """ "Người dân" -> "người dân"; a long group name is cut at its first comma."""
+    head = name.split(",")[0].strip()
+    return head[:1].lower() + head[1:]
+
+
+class GapInspections(Exporter):
+    """The inspections whose verified rate lies below the rate the unit reported: the sample,
+    the verified rate with its 95% interval, and the rate reported."""
+
+    def __init__(self, snapshot: dict, compact: bool = False):
+        super().__init__(snapshot, "Kiểm tra thực tế")
+        self.compact = compact
+        cols = [] if compact else [Column("Mã", TEXT, width=11)]
+        cols += [
+            Column("Đơn vị", TEXT, width=24 if compact else 34),
+            Column("Ngày kiểm tra", DATE, width=13),
+            Column("Đối tượng", TEXT, width=15 if compact else 24),
+        ]
+        if not compact:
+            cols += [
+                Column("Cách kiểm tra", TEXT, width=30),
+                Column("Người kiểm tra", TEXT, width=24),
+            ]
+        cols += [
+            Column("Mẫu", INT, width=8),
+            Column("Có ứng dụng", INT, width=10),
+            Column("Tỷ lệ kiểm tra (%)", PERCENT, width=11),
+            Column("Khoảng tin cậy 95% (%)", TEXT, width=14, align="center"),
+            Column("Tỷ lệ báo cáo (%)", PERCENT, width=11),
+        ]
+        self.columns = cols
+
+    def rows(self) -> Iterator[Row]:
+        for i in (self.snapshot.get("quality") or {}).get("inspections", []):
+            cells = [] if self.compact else [i["code"]]
+            cells += [i["name"], date.fromisoformat(i["date"]), lower_group(i["group_name"])]
+            if not self.compact:
+                cells[-1] = i["group_name"]
+                cells += [i["method_name"], i["inspector"]]
+            interval = f"{vn_number(i['low'])}–{vn_number(i['high'])}"
+            cells += [i["sample_size"], i["with_app"], i["verified"], interval, i["reported"]]
+            yield Row(cells)
+
+
 def spreadsheet(snapshot: dict) -> list[Exporter]:
-    """The sheets of the .xlsx: the table, a sheet per group, the activities, the corrections."""
+    """The sheets of the .xlsx: the table, a sheet per group, the activities, the corrections,
+    the data-quality flags and the inspections that do not bear the figures out."""
     sheets: list[Exporter] = [UnitTable(snapshot)]
     sheets += [GroupHistory(snapshot, g["key"]) for g in snapshot["groups"]]
     if snapshot.get("activities"):
@@ -383,4 +476,9 @@ def spreadsheet(snapshot: dict) -> list[Exporter]:
         sheets.append(BelowMinimum(snapshot))
     if snapshot.get("corrections"):
         sheets.append(Corrections(snapshot))
+    quality = snapshot.get("quality") or {}  # none in compilations made before the annex
+    if quality.get("flags"):
+        sheets.append(QualityFlags(snapshot))
+    if quality.get("inspections"):
+        sheets.append(GapInspections(snapshot))
     return sheets

@@ -45,6 +45,16 @@ Block = Heading | Paragraph | Table | Figure
 
 
 @dataclass
+class Annex:
+    """A "Phụ lục" after the signature, on a page of its own: its title, the line that ties it
+    to the document ("Kèm theo Báo cáo số ..."), and its blocks."""
+
+    title: str
+    attached_to: str = ""
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass
 class Signer:
     authority: str = ""  # "KT. TRƯỞNG PHÒNG"
     capacity: str = ""  # "PHÓ TRƯỞNG PHÒNG"
@@ -69,6 +79,7 @@ class OfficialDocument:
     recipients: list[str] = field(default_factory=list)
     closing: str = ""  # the last sentence, kept on the signature's page: "Trên đây là ..../."
     draft: bool = False  # "DỰ THẢO" in a box over the letterhead
+    annexes: list[Annex] = field(default_factory=list)  # after the signature
     national_name: str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     motto: str = "Độc lập - Tự do - Hạnh phúc"
 

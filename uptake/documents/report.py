@@ -13,7 +13,14 @@ from datetime import date
 from django.utils import translation
 
 from uptake.documents.charts import chart_from_snapshot
-from uptake.documents.exporters import ActivityTable, AreaTable, UnitTable, spreadsheet
+from uptake.documents.exporters import (
+    ActivityTable,
+    AreaTable,
+    GapInspections,
+    QualityFlags,
+    UnitTable,
+    spreadsheet,
+)
 from uptake.documents.formats import (
     ascii_slug,
     lower_first,
@@ -25,7 +32,15 @@ from uptake.documents.formats import (
     vn_target,
 )
 from uptake.documents.models import Compilation
-from uptake.documents.official import Figure, Heading, OfficialDocument, Paragraph, Signer, Table
+from uptake.documents.official import (
+    Annex,
+    Figure,
+    Heading,
+    OfficialDocument,
+    Paragraph,
+    Signer,
+    Table,
+)
 from uptake.documents.projection import LABELS_VI, MET
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
@@ -226,12 +241,108 @@ def official_document(compilation: Compilation) -> OfficialDocument:
                 )
             )
 
+    quality = s.get("quality")
+    if quality is not None:  # compilations made before the annex existed have none
+        blocks.append(Heading(f"{sub}. Kiểm tra chất lượng số liệu", 2))
+        sub += 1
+        blocks.append(Paragraph(quality_summary(quality)))
+        if quality["flags"] or quality["inspections"]:
+            doc.annexes.append(quality_annex(compilation, quality))
+
     section("KHÓ KHĂN, VƯỚNG MẮC")
     blocks += [Paragraph(p) for p in paragraphs(compilation.difficulties) or ["Không có."]]
     section("ĐỀ XUẤT, KIẾN NGHỊ")
     blocks += [Paragraph(p) for p in paragraphs(compilation.proposals) or ["Không có."]]
     doc.closing = f"Trên đây là báo cáo của {info['coordinator_name']}./."
     return doc
+
+
+SEVERITY_ORDER = ("high", "medium", "low")
+SEVERITY_VI = {"high": "mức cao", "medium": "mức trung bình", "low": "mức thấp"}
+ANNEX_ROWS_MAX = 200  # flags listed in the Word and PDF annex; the spreadsheet has them all
+
+
+def quality_summary(quality: dict) -> str:
+    """The body's sentence on data quality, pointing to the annex."""
+    first, last = date.fromisoformat(quality["from"]), date.fromisoformat(quality["to"])
+    period = f"từ ngày {vn_date(first)} đến ngày {vn_date(last)}"
+    flags, inspections = quality["flags"], quality["inspections"]
+    if not flags:
+        return f"Không có dấu hiệu bất thường nào về số liệu chưa được xử lý ({period})."
+    units = len({f["code"] for f in flags})
+    counts = [
+        f"{SEVERITY_VI[level]}: {vn_int(n)}"
+        for level in SEVERITY_ORDER
+        if (n := sum(1 for f in flags if f["severity"] == level))
+    ]
+    text = (
+        f"Còn {vn_int(len(flags))} dấu hiệu bất thường về số liệu chưa được xử lý ({period}) "
+        f"tại {vn_int(units)} đơn vị ({'; '.join(counts)})"
+    )
+    if inspections:
+        text += (
+            f"; trong đó {vn_int(len(inspections))} lần kiểm tra thực tế cho thấy tỷ lệ cài "
+            "đặt thấp hơn tỷ lệ đơn vị báo cáo"
+        )
+    return text + ". Chi tiết tại Phụ lục kèm theo."
+
+
+def quality_annex(compilation: Compilation, quality: dict) -> Annex:
+    """Phụ lục: the open flags (unit, date, rule, message) and the inspections that do not
+    bear the reported rate out."""
+    s = compilation.snapshot
+    day = date.fromisoformat(s["date"])
+    symbol = compilation.symbol or s["document"]["symbol"]
+    number = compilation.reference if compilation.number else f"{' ' * 6}/{symbol}"
+    annex = Annex(
+        title="Phụ lục: Kiểm tra chất lượng số liệu",
+        attached_to=(
+            f"(Kèm theo Báo cáo số {number} ngày {vn_date(issue_date(compilation))} "
+            f"của {s['campaign_info']['coordinator_name']})"
+        ),
+    )
+    first, last = date.fromisoformat(quality["from"]), date.fromisoformat(quality["to"])
+    flags = quality["flags"]
+    if flags:
+        annex.blocks.append(
+            Paragraph(
+                f"Các dấu hiệu bất thường về số liệu chưa được xử lý, từ ngày {vn_date(first)} "
+                f"đến ngày {vn_date(last)}, theo số liệu tổng hợp ngày {vn_date(day)}; mức độ cao "
+                "trước. Cơ quan điều phối kiểm tra lại với đơn vị; dấu hiệu đã được giải thích "
+                "thì được đánh dấu đã xử lý và không còn trong phụ lục."
+            )
+        )
+        annex.blocks.append(
+            Table(
+                QualityFlags(s, compact=True, limit=ANNEX_ROWS_MAX),
+                "Bảng A. Các dấu hiệu bất thường về số liệu",
+                font_size=10,
+            )
+        )
+        if len(flags) > ANNEX_ROWS_MAX:
+            annex.blocks.append(
+                Paragraph(
+                    f"Phụ lục liệt kê {vn_int(ANNEX_ROWS_MAX)}/{vn_int(len(flags))} dấu hiệu; "
+                    "danh sách đầy đủ: xem tệp Excel kèm theo.",
+                    italic=True,
+                )
+            )
+    if quality["inspections"]:
+        annex.blocks.append(
+            Table(
+                GapInspections(s, compact=True),
+                "Bảng B. Kiểm tra thực tế có tỷ lệ cài đặt thấp hơn tỷ lệ báo cáo",
+                font_size=10,
+            )
+        )
+        annex.blocks.append(
+            Paragraph(
+                "Tỷ lệ báo cáo nằm trên khoảng tin cậy 95% của tỷ lệ kiểm tra: mẫu kiểm tra "
+                "không xác nhận số liệu đơn vị báo cáo.",
+                italic=True,
+            )
+        )
+    return annex
 
 
 def filename(compilation: Compilation, fmt: str) -> str:

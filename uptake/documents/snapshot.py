@@ -3,7 +3,8 @@
 ``build_snapshot(campaign, day)`` returns plain JSON: the summary's ``as_dict()`` (the API's
 format) plus the campaign's letterhead, its groups, the units furthest from target, the
 activities with the units below their daily minimum, the history by day (for the chart and the
-per-group sheets), the projection and the corrections made since the previous report.
+per-group sheets), the projection, the corrections made since the previous report and the
+data-quality annex (the open flags, the inspections that do not bear the figures out).
 Its queries do not grow with the number of units.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from uptake.campaigns.models import Campaign
 from uptake.documents.progress import Progress
@@ -74,6 +75,7 @@ def build_snapshot(campaign: Campaign, day: date) -> dict:
             "history": history(progress),
             "projection": projection(progress, day),
             "corrections": corrections(campaign, day, root, names),
+            "quality": quality(campaign, day, root, {g.key: g.name for g in summary.groups}),
         }
     )
     for key, total in summary.activities.items():
@@ -275,3 +277,70 @@ def corrections(campaign: Campaign, day: date, root: Unit, names: dict[str, str]
             }
         )
     return out
+
+
+def quality(campaign: Campaign, day: date, root: Unit, group_names: dict[str, str]) -> dict:
+    """The annex on data quality (#5): the open flags dated from the campaign's first day to
+    ``day`` (a flag stays in the annex until a coordinator dismisses it), and the inspections
+    among them whose verified rate lies below the rate reported (``verified_gap``).
+
+    Taken fresh (``flags_for`` checks again the peer groups whose data changed) and frozen
+    here with the rest. Messages and labels in Vietnamese, the documents' language; the
+    evidence is kept too, so that the page can say it in the reader's language. A fixed
+    number of queries: the check's, the flags', and one for the inspections if any.
+    """
+    from uptake.quality.actions import flags_for
+    from uptake.quality.models import Inspection, Rule
+
+    with translation.override("vi"):
+        flags = flags_for(campaign, campaign.start, day, root)
+        rows = [
+            {
+                "code": f.unit.code,
+                "name": f.unit.name,
+                "date": f.date.isoformat(),
+                "group": f.group,
+                "group_name": group_names.get(f.group, f.group),
+                "rule": f.rule,
+                "rule_name": f.get_rule_display(),
+                "severity": f.severity,
+                "severity_name": f.get_severity_display(),
+                "message": f.message,
+                "evidence": f.evidence,
+            }
+            for f in flags
+        ]
+        gaps = [r for r in rows if r["rule"] == Rule.VERIFIED_GAP]
+        found = {}
+        ids = [r["evidence"].get("inspection") for r in gaps]
+        if ids:
+            found = {i.pk: i for i in Inspection.objects.filter(pk__in=[i for i in ids if i])}
+        inspections = []
+        for r in gaps:
+            e = r["evidence"]
+            inspection = found.get(e.get("inspection"))
+            inspections.append(
+                {
+                    "code": r["code"],
+                    "name": r["name"],
+                    "date": r["date"],
+                    "group": r["group"],
+                    "group_name": r["group_name"],
+                    "method": inspection.method if inspection else "",
+                    "method_name": inspection.get_method_display() if inspection else "",
+                    "inspector": inspection.inspector if inspection else "",
+                    "sample_size": e.get("sample_size"),
+                    "with_app": e.get("with_app"),
+                    "verified": e.get("verified"),
+                    "low": e.get("low"),
+                    "high": e.get("high"),
+                    "reported": e.get("reported"),
+                    "reported_date": e.get("reported_date"),
+                }
+            )
+    return {
+        "from": campaign.start.isoformat(),
+        "to": day.isoformat(),
+        "flags": rows,
+        "inspections": inspections,
+    }

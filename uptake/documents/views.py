@@ -207,6 +207,38 @@ def _table(snapshot: dict) -> dict:
     return {"columns": columns, "bands": bands, "rows": rows}
 
 
+def _quality(snapshot: dict) -> dict | None:
+    """The snapshot's data-quality annex as the page shows it: the frozen evidence told in the
+    reader's language (the documents keep their Vietnamese). None for compilations made
+    before the annex existed."""
+    from uptake.quality.models import Rule, Severity
+    from uptake.quality.rules import describe
+
+    quality = snapshot.get("quality")
+    if quality is None:
+        return None
+    rules, severities = dict(Rule.choices), dict(Severity.choices)
+    flags = [
+        {
+            **f,
+            "date": date.fromisoformat(f["date"]),
+            "rule_label": rules.get(f["rule"], f["rule"]),
+            "severity_label": severities.get(f["severity"], f["severity"]),
+            "message": describe(f["rule"], f["group"], f["evidence"]),
+        }
+        for f in quality["flags"]
+    ]
+    inspections = [
+        {**i, "date": date.fromisoformat(i["date"])} for i in quality.get("inspections", [])
+    ]
+    return {
+        "from": date.fromisoformat(quality["from"]),
+        "to": date.fromisoformat(quality["to"]),
+        "flags": flags,
+        "inspections": inspections,
+    }
+
+
 @login_required
 @require_GET
 @campaign_view
@@ -237,6 +269,7 @@ def compilation(request, campaign: Campaign, day: str):
                 snapshot, target_label=_("Target"), deadline_label=_("Target date")
             ),
             table=_table(snapshot),
+            quality=_quality(snapshot),
             dispatches=list(found.dispatches.select_related("sent_by")),
             recipients=snapshot.get("document", {}).get("recipients", []),
             form=TextForm(

@@ -12,11 +12,13 @@ import uuid
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Header, Query, Router, Schema, Status
 from ninja.security import SessionAuth
 from ninja.utils import check_csrf
 
 from uptake.api.api import ApiError, ErrorOut, TokenAuth
+from uptake.api.idempotency import HEADER as IDEMPOTENCY_KEY
+from uptake.api.idempotency import KEY_HELP, idempotent
 from uptake.campaigns.models import Campaign
 from uptake.fieldwork import access
 from uptake.fieldwork.actions import VisitInvalid, record_visit
@@ -127,7 +129,16 @@ def _hamlet(code: str) -> Unit:
     },
     summary="Record a household visit (idempotent on its id: a repeat returns the stored visit)",
 )
-def post_visit(request, payload: VisitIn):
+def post_visit(
+    request,
+    payload: VisitIn,
+    idempotency_key: str | None = Header(None, alias=IDEMPOTENCY_KEY, description=KEY_HELP),
+):
+    # Idempotent on the visit's id already; an Idempotency-Key also replays the first answer.
+    return idempotent(request, idempotency_key, lambda: _post_visit(request, payload), VisitOut)
+
+
+def _post_visit(request, payload: VisitIn):
     stored = Visit.objects.filter(pk=payload.id).exists()
     if not stored:
         campaign = _campaign(payload.campaign)

@@ -7,7 +7,11 @@ file's ``store_links``.
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
 import segno
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
@@ -60,10 +64,15 @@ def context(campaign: Campaign, hamlet: Unit) -> dict:
     }
 
 
+@cache
+def flyer_css() -> str:
+    """The flyer's stylesheet, which the page links to and the PDF carries inside."""
+    return Path(finders.find("fieldwork/flyer.css")).read_text(encoding="utf-8")
+
+
 def render_html(campaign: Campaign, hamlet: Unit, *, for_pdf: bool = False) -> str:
-    return render_to_string(
-        "fieldwork/flyer.html", {**context(campaign, hamlet), "for_pdf": for_pdf}
-    )
+    extra = {"for_pdf": for_pdf, "flyer_css": flyer_css() if for_pdf else ""}
+    return render_to_string("fieldwork/flyer.html", {**context(campaign, hamlet), **extra})
 
 
 def render_pdf(campaign: Campaign, hamlet: Unit, base_url: str | None = None) -> bytes:

@@ -13,6 +13,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from uptake.campaigns.models import Campaign
+from uptake.lib.spreadsheet import safe_cell
 from uptake.quality.models import StaffMember
 from uptake.quality.roster import COLUMNS
 from uptake.units.models import Unit
@@ -59,8 +60,9 @@ class RosterExporter(RosterTemplate):
 
 
 def render_xlsx(exporter: RosterTemplate) -> bytes:
-    """The exporter's rows as an .xlsx workbook. Text is always stored as text: a name that
-    begins with "=" stays a name, never a formula."""
+    """The exporter's rows as an .xlsx workbook. Text is always stored as text, and text that a
+    spreadsheet would run gets a leading apostrophe (``safe_cell``): a name that begins with
+    "=" stays a name, never a formula; the importer takes the apostrophe off again."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -72,7 +74,7 @@ def render_xlsx(exporter: RosterTemplate) -> bytes:
     for r, row in enumerate(exporter.rows(), start=1):
         for c, value in enumerate(row, start=1):
             cell = sheet.cell(row=r, column=c)
-            cell.value = value
+            cell.value = safe_cell(value)
             if isinstance(value, str):
                 cell.data_type = "s"
             elif isinstance(value, date):

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from uptake.campaigns.models import Campaign
+from uptake.lib.spreadsheet import unsafe_text
 from uptake.lib.text import fold
 from uptake.quality.actions import _audit, can_edit_roster
 from uptake.quality.models import StaffMember
@@ -316,7 +317,7 @@ def _text(value) -> str | None:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
+        return unsafe_text(value)  # "'=1+1" in our own export was the name "=1+1"
     if isinstance(value, bool):
         return None
     if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):

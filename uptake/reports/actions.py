@@ -266,6 +266,9 @@ def submit_report(
                 report = _locked_report(campaign, unit, day)
         before = None
         if not created:
+            if at is None:
+                # The report's lock is ours: after any revision that got it first, in order.
+                now = timezone.now()
             before = {"figures": report.figures, "activities": report.activities, "note": report.note}
             report.revision += 1
             report.figures = cleaned

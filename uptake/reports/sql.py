@@ -76,8 +76,9 @@ def _datetime(value) -> datetime | None:
 def summary_floor(campaign_id: int, day: date, root_path: str, group_keys: list[str]) -> dict:
     """The summary of ``day`` under the unit at ``root_path``, from one query of ``SUMMARY_SQL``.
 
-    ``{"reporting": {"expected", "on_time", "late", "missing"}, "totals": {group: {"with_smartphone",
-    "installed"}}, "units": [{"code", "status", "submitted_at", "revision", "figures_date",
+    ``{"reporting": {"expected", "on_time", "late", "missing"},
+    "totals": {group: {"with_smartphone", "installed"}},
+    "units": [{"code", "status", "submitted_at", "revision", "figures_date",
     "groups": {group: {"with_smartphone", "installed"}}}]}``; times are aware datetimes.
     """
     with connection.cursor() as cursor:

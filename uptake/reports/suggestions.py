@@ -97,7 +97,8 @@ def starting_points(campaign: Campaign, p: Participation, day: date) -> list[Sug
                     source=ROSTER,
                     target="staff",
                     values={
-                        figure_field("staff", k): roster[k] for k in ("with_smartphone", "installed")
+                        figure_field("staff", k): roster[k]
+                        for k in ("with_smartphone", "installed")
                     },
                     count=roster["members"],
                     through=day,

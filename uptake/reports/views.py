@@ -30,6 +30,7 @@ from uptake.accounts.models import Profile, Role, profile_of
 from uptake.campaigns.models import Activity, Campaign, Group, Participation
 from uptake.fieldwork import access
 from uptake.lib.text import fold
+from uptake.quality.actions import flags_for
 from uptake.reports.actions import ReportInvalid, previous_figures, submit_report
 from uptake.reports.forms import EntryForm, ReportForm
 from uptake.reports.history import Change, daily_history, expected_on, last_day, revision_changes
@@ -473,6 +474,12 @@ def unit(request, campaign: Campaign, code: str):
             before = rev
         revisions[r.pk] = views[::-1]  # newest first
     days = daily_history(campaign, participation, groups, reports)
+    # The unit's open data-quality flags (#5), fresh. Its quality page opens for whoever
+    # reads this one (quality's _get_unit_for_user asks what _get_unit_for_user asks here).
+    group_names = {g.key: g.name for g in campaign.groups.all()}
+    flags = flags_for(campaign, root=unit)
+    for flag in flags:
+        flag.group_name = group_names.get(flag.group, flag.group)
     return _render(
         request,
         "reports/unit.html",
@@ -484,6 +491,7 @@ def unit(request, campaign: Campaign, code: str):
         activities=activities,
         days=[(d, revisions.get(d.report.pk, []) if d.report else []) for d in days],
         can_enter=profile.enters_on_behalf,
+        flags=flags,
     )
 
 

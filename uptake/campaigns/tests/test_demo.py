@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from io import StringIO
@@ -16,6 +17,9 @@ from django.test import Client
 from uptake.accounts.models import Profile, Role
 from uptake.campaigns.loader import load_campaign
 from uptake.campaigns.models import Campaign, Participation
+from uptake.fieldwork import access
+from uptake.fieldwork.models import Outcome, Team, Visit
+from uptake.quality.models import Flag, Inspection, Sample
 from uptake.reports.actions import submit_report
 from uptake.reports.models import AuditEntry, Report, Revision, Status
 from uptake.test import VN, campaign_data, figures
@@ -51,6 +55,10 @@ def reports():
 
 def counts() -> dict[str, int]:
     return {
+        "teams": Team.objects.count(),
+        "visits": Visit.objects.count(),
+        "inspections": Inspection.objects.count(),
+        "samples": Sample.objects.count(),
         "campaigns": Campaign.objects.count(),
         "units": Unit.objects.count(),
         "participations": Participation.objects.count(),
@@ -300,3 +308,109 @@ def test_it_refuses_to_publish_a_password_when_debug_is_off_unless_forced(settin
         assert not Campaign.objects.exists()
         call_command("demo", "--force", stdout=StringIO())
     assert campaign()
+
+
+# --- door to door (#4) and an inspection (#5) ------------------------------------------------
+
+
+def visits():
+    return Visit.objects.filter(campaign__slug="bluezone-demo").select_related(
+        "hamlet", "team", "recorded_by", "revisit_of"
+    )
+
+
+def test_teams_of_the_town_and_long_khanh_a_go_door_to_door():
+    demo()
+    teams = Team.objects.filter(campaign__slug="bluezone-demo").select_related("commune")
+    assert sorted(t.commune.code for t in teams) == ["870-LKA", "870-TTT", "870-TTT"]
+    reporters = {"870-TTT": "ttt", "870-LKA": "longkhanha"}
+    for team in teams:
+        assert team.organisations
+        members = set(team.members.values_list("username", flat=True))
+        volunteers = members - {reporters[team.commune.code]}
+        assert reporters[team.commune.code] in members and len(volunteers) == 1
+        hamlets = list(team.hamlets.all())
+        assert hamlets and all(h.parent_id == team.commune_id for h in hamlets)
+
+
+def test_volunteers_are_printed_log_in_and_see_only_their_teams_hamlets():
+    out = demo()
+    password = re.search(r"password of every demo user: (\S+)", out).group(1)
+    for team in Team.objects.filter(campaign__slug="bluezone-demo"):
+        volunteer = team.members.get(profile__role=Role.VIEWER)
+        assert volunteer.username in out
+        assert not volunteer.profile.units.exists()
+        assert Client().login(username=volunteer.username, password=password)
+        seen = set(access.visible_hamlets(volunteer, campaign()).values_list("pk", flat=True))
+        assert seen == set(team.hamlets.values_list("pk", flat=True))
+
+
+def test_a_few_hundred_visits_in_the_past_with_every_outcome():
+    demo()
+    found = list(visits())
+    assert 200 <= len(found) <= 600
+    c = campaign()
+    assert {v.outcome for v in found} == set(Outcome.values)
+    assert {v.day for v in found} == {c.start + timedelta(n) for n in range(5)}
+    for v in found:
+        assert v.visited_at <= MORNING
+        assert v.hamlet in v.team.hamlets.all()
+        assert v.team.members.filter(pk=v.recorded_by_id).exists()
+        if v.outcome in (Outcome.NO_SMARTPHONE, Outcome.NOBODY_HOME):
+            assert v.smartphones == v.already_had == v.installed_now == 0
+        else:
+            assert v.already_had + v.installed_now <= v.smartphones
+    revisits = [v for v in found if v.revisit_of]
+    assert revisits
+    for v in revisits:
+        assert v.revisit_of.outcome == Outcome.NOBODY_HOME
+        assert v.revisit_of.household == v.household
+        assert v.visited_at > v.revisit_of.visited_at
+
+
+def test_the_visits_feed_the_communes_daily_report():
+    from uptake.fieldwork.progress import visit_totals
+
+    demo()
+    totals = visit_totals(campaign(), Unit.objects.get(code="870-TTT"), TODAY)
+    assert totals["visits"] > 100
+    assert 0 < totals["residents"]["installed"] <= totals["residents"]["with_smartphone"]
+    assert totals["activities"]["households_visited"] > 0  # the morning round of today
+
+
+def test_no_visit_is_recorded_before_it_happens_at_dawn():
+    demo(DAWN)
+    assert not visits().filter(day=TODAY).exists()
+    assert all(v.visited_at <= DAWN for v in visits())
+
+
+def test_the_coordinator_inspected_long_khanh_a_and_found_a_gap():
+    demo()
+    (inspection,) = Inspection.objects.filter(campaign__slug="bluezone-demo")
+    assert inspection.unit.code == "870-LKA"
+    assert inspection.date == TODAY - timedelta(1)
+    assert inspection.recorded_by.username == "vhtt"
+    assert inspection.sample.source == Sample.Source.VISITS
+    assert inspection.sample_size == len(inspection.sample.items)
+    assert 0 < inspection.verified_rate < 1
+    gap = Flag.objects.get(campaign__slug="bluezone-demo", rule="verified_gap")
+    assert (gap.unit, gap.date, gap.group) == (inspection.unit, inspection.date, "residents")
+
+
+def test_the_same_day_gives_the_same_door_to_door_data():
+    def story():
+        return sorted(
+            (v.hamlet.code, v.household, v.visited_at, v.outcome, v.smartphones, v.installed_now)
+            for v in visits()
+        )
+
+    demo()
+    first = story()
+    demo()
+    assert story() == first
+
+
+def test_it_is_fast():
+    started = time.monotonic()
+    demo()
+    assert time.monotonic() - started < 10

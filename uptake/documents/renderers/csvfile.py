@@ -7,7 +7,8 @@ import csv
 import io
 from datetime import date, datetime
 
-from uptake.documents.exporters import Exporter, neutralise
+from uptake.documents.exporters import Exporter
+from uptake.lib.spreadsheet import safe_cell
 
 
 def cell(value) -> str:
@@ -19,13 +20,13 @@ def cell(value) -> str:
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float):
         return f"{value:.1f}"
-    return str(neutralise(value))
+    return str(safe_cell(value))
 
 
 def render(exporter: Exporter) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([neutralise(h) for h in exporter.flat_headers()])
+    writer.writerow([safe_cell(h) for h in exporter.flat_headers()])
     for row in exporter.rows():
         writer.writerow([cell(v) for v in row.cells])
     return out.getvalue().encode("utf-8-sig")

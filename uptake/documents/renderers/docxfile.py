@@ -22,7 +22,14 @@ from docx.shared import Mm, Pt
 
 from uptake.documents.exporters import Exporter, display
 from uptake.documents.fonts import FALLBACK, FAMILY, text_width_mm
-from uptake.documents.official import Figure, Heading, OfficialDocument, Paragraph, Table
+from uptake.documents.official import (
+    Annex,
+    Figure,
+    Heading,
+    OfficialDocument,
+    Paragraph,
+    Table,
+)
 
 PAGE_W, PAGE_H = 210, 297
 TOP, BOTTOM, LEFT, RIGHT = 20, 20, 30, 15  # mm
@@ -375,6 +382,29 @@ def _signature(d, doc: OfficialDocument) -> None:
         _cant_split(row)
 
 
+def _blocks(d, blocks) -> None:
+    for block in blocks:
+        if isinstance(block, Heading):
+            _heading(d, block)
+        elif isinstance(block, Paragraph):
+            _paragraph(d, block)
+        elif isinstance(block, Table):
+            _table(d, block)
+        elif isinstance(block, Figure):
+            _figure(d, block)
+
+
+def _annex(d, annex: Annex) -> None:
+    """A new page: the annex's title in bold, the line tying it to the document, its blocks."""
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    p = _para(d, annex.title, size=14, bold=True, align=center)
+    p.paragraph_format.page_break_before = True
+    p.paragraph_format.keep_with_next = True
+    if annex.attached_to:
+        _para(d, annex.attached_to, size=14, italic=True, align=center, after=6)
+    _blocks(d, annex.blocks)
+
+
 def render(doc: OfficialDocument) -> bytes:
     d = Document()
     _setup(d)
@@ -387,18 +417,12 @@ def render(doc: OfficialDocument) -> bytes:
         body.remove(p)
     _letterhead(d, doc)
     _title(d, doc)
-    for block in doc.blocks:
-        if isinstance(block, Heading):
-            _heading(d, block)
-        elif isinstance(block, Paragraph):
-            _paragraph(d, block)
-        elif isinstance(block, Table):
-            _table(d, block)
-        elif isinstance(block, Figure):
-            _figure(d, block)
+    _blocks(d, doc.blocks)
     if doc.closing:
         _paragraph(d, Paragraph(doc.closing)).paragraph_format.keep_with_next = True
     _signature(d, doc)
+    for annex in doc.annexes:
+        _annex(d, annex)
     out = io.BytesIO()
     d.save(out)
     return out.getvalue()

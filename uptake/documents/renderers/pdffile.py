@@ -68,9 +68,9 @@ def _table(block: Table) -> dict:
     }
 
 
-def _blocks(doc: OfficialDocument) -> list[dict]:
+def _blocks(blocks) -> list[dict]:
     out = []
-    for block in doc.blocks:
+    for block in blocks:
         if isinstance(block, Heading):
             out.append({"type": "heading", "text": block.text, "level": block.level})
         elif isinstance(block, Paragraph):
@@ -90,7 +90,11 @@ def html(doc: OfficialDocument) -> str:
         "documents/official_document.html",
         {
             "doc": doc,
-            "blocks": _blocks(doc),
+            "blocks": _blocks(doc.blocks),
+            "annexes": [
+                {"title": a.title, "attached_to": a.attached_to, "blocks": _blocks(a.blocks)}
+                for a in doc.annexes
+            ],
             "font": CSS_FAMILY,
             "m": {"top": TOP, "bottom": BOTTOM, "left": LEFT, "right": RIGHT},
             "text_w": TEXT_W,

@@ -15,7 +15,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from uptake.documents.exporters import DATE, DATETIME, INT, PERCENT, Exporter, neutralise
+from uptake.documents.exporters import DATE, DATETIME, INT, PERCENT, Exporter
+from uptake.lib.spreadsheet import safe_cell
 
 FONT = "Times New Roman"
 NUMBER_FORMATS = {
@@ -49,7 +50,7 @@ def _value(value, kind: str):
         return value / 100
     if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
         return value.replace(tzinfo=None)  # Excel has no time zones: the campaign's wall clock
-    return neutralise(value)
+    return safe_cell(value)
 
 
 def write_sheet(ws, exporter: Exporter) -> None:
@@ -66,7 +67,7 @@ def write_sheet(ws, exporter: Exporter) -> None:
             end = start
             while end + 1 < len(columns) and band and columns[end + 1].band == band:
                 end += 1
-            top = ws.cell(row=1, column=start + 1, value=neutralise(band or columns[start].header))
+            top = ws.cell(row=1, column=start + 1, value=safe_cell(band or columns[start].header))
             if band and end > start:
                 ws.merge_cells(start_row=1, start_column=start + 1, end_row=1, end_column=end + 1)
             elif not band:
@@ -79,11 +80,11 @@ def write_sheet(ws, exporter: Exporter) -> None:
             start = end + 1
         for i, column in enumerate(columns, start=1):
             if column.band:
-                ws.cell(row=2, column=i, value=neutralise(column.header))
+                ws.cell(row=2, column=i, value=safe_cell(column.header))
         row_no = 2
     else:
         for i, column in enumerate(columns, start=1):
-            c = ws.cell(row=1, column=i, value=neutralise(column.header))
+            c = ws.cell(row=1, column=i, value=safe_cell(column.header))
             c.font, c.alignment, c.fill, c.border = header_font, wrap, HEADER_FILL, BORDER
     ws.row_dimensions[row_no].height = 32
     first_data = row_no + 1

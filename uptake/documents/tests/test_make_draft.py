@@ -110,9 +110,28 @@ class MakeDraftTestCase(DocumentsTestCase):
         with CaptureQueriesContext(connection) as few:
             make_draft(self.campaign, TODAY, self.minh)
         self.add_units(20)
+        # The new units' reports make the data-quality annex check their peer group again
+        # once (uptake.quality.actions.refresh_flags, constant in the number of units:
+        # quality's test_check_quality); then a refresh is a refresh, as for ``few``.
+        make_draft(self.campaign, TODAY, self.minh)
         with CaptureQueriesContext(connection) as many:
             make_draft(self.campaign, TODAY, self.minh)
         self.assertEqual(len(many), len(few))
+
+    def test_the_data_quality_check_it_makes_does_not_grow_with_the_number_of_units(self):
+        make_draft(self.campaign, TODAY, self.minh)
+        with CaptureQueriesContext(connection) as unchanged:
+            make_draft(self.campaign, TODAY, self.minh)
+        self.submit("870-NV", TODAY, figures={"staff": {"with_smartphone": 15, "installed": 14}})
+        with CaptureQueriesContext(connection) as few:
+            make_draft(self.campaign, TODAY, self.minh)  # checks the district's units again
+        self.add_units(20)
+        make_draft(self.campaign, TODAY, self.minh)
+        self.submit("870-NV", TODAY, figures={"staff": {"with_smartphone": 15, "installed": 15}})
+        with CaptureQueriesContext(connection) as many:
+            make_draft(self.campaign, TODAY, self.minh)
+        self.assertEqual(len(many), len(few))
+        self.assertGreater(len(few), len(unchanged))  # the check did run
 
     def add_units(self, n: int) -> None:
         from uptake.campaigns.loader import load_campaign

@@ -5,7 +5,7 @@ import re
 
 from pypdf import PdfReader
 
-from uptake.fieldwork.flyer import qr_svg
+from uptake.fieldwork.flyer import flyer_css, qr_svg
 from uptake.fieldwork.tests.base import STORE_LINKS, FieldworkTestCase
 
 URL = "/c/bluezone-2020/fieldwork/hamlets/{code}/flyer/"
@@ -38,7 +38,8 @@ class FlyerPageTestCase(FieldworkTestCase):
     def test_it_is_an_a5_page_in_vietnamese(self):
         self.client.force_login(self.mai)
         html = self.client.get(URL.format(code="870-TTT-K1")).content.decode()
-        self.assertIn("@page { size: A5", html)
+        self.assertIn('href="/static/fieldwork/flyer.css"', html)  # no inline style: the CSP
+        self.assertIn("@page { size: A5", flyer_css())
         self.assertIn('lang="vi"', html)
         self.assertIn("Cài đặt ứng dụng Bluezone", html)
         self.assertIn("Khóm An Thịnh", html)

@@ -55,6 +55,23 @@ class RosterExporterTest(BaseTestCase):
     def test_a_name_that_looks_like_a_formula_stays_text(self):
         ttt = self.unit("870-TTT")
         StaffMember.objects.create(campaign=self.campaign, unit=ttt, name="=1+1", row=1)
+        StaffMember.objects.create(
+            campaign=self.campaign, unit=ttt, name='=HYPERLINK("http://evil.example","x")', row=2
+        )
+        StaffMember.objects.create(
+            campaign=self.campaign, unit=ttt, name="Ba", position="+cmd", row=3
+        )
         data = render_xlsx(RosterExporter(self.campaign, ttt))
         sheet = load_workbook(io.BytesIO(data)).active
-        self.assertEqual((sheet["A2"].value, sheet["A2"].data_type), ("=1+1", "s"))
+        self.assertEqual((sheet["A2"].value, sheet["A2"].data_type), ("'=1+1", "s"))
+        self.assertEqual(sheet["A3"].value, '\'=HYPERLINK("http://evil.example","x")')
+        self.assertEqual(sheet["B4"].value, "'+cmd")
+
+    def test_a_neutralised_name_imports_again_as_it_was(self):
+        ttt = self.unit("870-TTT")
+        StaffMember.objects.create(
+            campaign=self.campaign, unit=ttt, name="=1+1", position="-", row=1
+        )
+        data = render_xlsx(RosterExporter(self.campaign, ttt))
+        import_roster(self.campaign, ttt, user=self.lan, data=data, filename="roster.xlsx")
+        self.assertEqual(list(StaffMember.objects.values_list("name", "position")), [("=1+1", "-")])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from django import template
 from django.utils import numberformat
 from django.utils.formats import get_format
@@ -34,6 +36,17 @@ def bar_width(value) -> str:
     except (TypeError, ValueError):
         return "0"
     return f"{number:.1f}"
+
+
+@register.filter
+def bar_step(value) -> int:
+    """A percentage as a whole step from 0 to 100 (rounded down, so that a bar short of its
+    target never reaches the mark), for the classes of css/bars.css: ``w-95``, ``at-60``."""
+    try:
+        number = min(max(float(value), 0.0), 100.0)
+    except (TypeError, ValueError):
+        return 0
+    return math.floor(number)
 
 
 @register.filter

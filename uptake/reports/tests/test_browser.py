@@ -16,6 +16,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 
 from uptake.accounts.models import Profile
+from uptake.browser import log_in, watch
 from uptake.campaigns.loader import load_campaign
 from uptake.reports.actions import submit_report
 from uptake.test import PASSWORD, VN, campaign_data, figures
@@ -50,12 +51,6 @@ def make_user(username: str, role: str, *codes: str):
     return user
 
 
-def log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form[action='/login/'] button[type=submit]")
-    page.wait_for_load_state()
 
 
 def screenshot(page, name: str) -> None:
@@ -120,6 +115,7 @@ def test_a_reporter_submits_and_the_coordinator_sees_the_unit_on_time(
     base = live_server.url
 
     context = browser.new_context(viewport=PHONE, locale="vi-VN")
+    problems = watch(context)
     page = context.new_page()
     log_in(page, base, "lan")
     # The one running campaign: straight to the unit's report page, in Vietnamese.
@@ -160,4 +156,5 @@ def test_a_reporter_submits_and_the_coordinator_sees_the_unit_on_time(
     page.click("form.lang button[value=en]")
     page.wait_for_load_state()
     assert page.locator("#u-870-TTT .badge").inner_text() == "On time"
+    assert problems == []  # no console error, no CSP violation on any page
     context.close()

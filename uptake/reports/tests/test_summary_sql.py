@@ -40,19 +40,39 @@ def nation(rng: random.Random, slug: str) -> dict:
         for d in range(rng.randint(2, 3)):
             code = f"{p}{d}"
             units = [
-                {"code": f"{code}-O{o}", "name": f"Phòng {rng.choice(SYLLABLES)}", "kind": "office",
-                 "reports": ["staff"]}
+                {
+                    "code": f"{code}-O{o}",
+                    "name": f"Phòng {rng.choice(SYLLABLES)}",
+                    "kind": "office",
+                    "reports": ["staff"],
+                }
                 for o in range(rng.randint(1, 3))
             ]
             units += [
-                {"code": f"{code}-C{c}", "name": f"Xã {rng.choice(SYLLABLES)} {rng.choice(SYLLABLES)}",
-                 "kind": rng.choice(["commune", "town", "ward"]), "reports": ["staff", "residents"]}
+                {
+                    "code": f"{code}-C{c}",
+                    "name": f"Xã {rng.choice(SYLLABLES)} {rng.choice(SYLLABLES)}",
+                    "kind": rng.choice(["commune", "town", "ward"]),
+                    "reports": ["staff", "residents"],
+                }
                 for c in range(rng.randint(2, 5))
             ]
-            districts.append({"code": code, "name": f"Huyện {rng.choice(SYLLABLES)}",
-                              "kind": "district", "units": units})
-        provinces.append({"code": pcode, "name": f"Tỉnh {rng.choice(SYLLABLES)}",
-                          "kind": "province", "units": districts})
+            districts.append(
+                {
+                    "code": code,
+                    "name": f"Huyện {rng.choice(SYLLABLES)}",
+                    "kind": "district",
+                    "units": units,
+                }
+            )
+        provinces.append(
+            {
+                "code": pcode,
+                "name": f"Tỉnh {rng.choice(SYLLABLES)}",
+                "kind": "province",
+                "units": districts,
+            }
+        )
     return {
         "slug": slug,
         "app": "Bluezone",
@@ -65,10 +85,17 @@ def nation(rng: random.Random, slug: str) -> dict:
             "staff": {"name": "Cán bộ", "target_percent": 100},
             "residents": {"name": "Người dân", "target_percent": 60},
         },
-        "units": [{"code": "VN", "name": "Việt Nam", "kind": "nation", "units": [
-            {"code": "VN-B", "name": "Bộ Thông tin và Truyền thông", "kind": "office"},
-            *provinces,
-        ]}],
+        "units": [
+            {
+                "code": "VN",
+                "name": "Việt Nam",
+                "kind": "nation",
+                "units": [
+                    {"code": "VN-B", "name": "Bộ Thông tin và Truyền thông", "kind": "office"},
+                    *provinces,
+                ],
+            }
+        ],
     }
 
 
@@ -99,7 +126,10 @@ class SummarySqlTestCase(TestCase):
 
     @classmethod
     def report_week(cls, rng, campaign, participation, user):
-        people = {"staff": rng.choice([0, rng.randint(10, 60)]), "residents": rng.randint(100, 9000)}
+        people = {
+            "staff": rng.choice([0, rng.randint(10, 60)]),
+            "residents": rng.randint(100, 9000),
+        }
         installed = {key: 0 for key in people}
         last = participation.active_until or LAST
         for n in range(DAYS):
@@ -108,19 +138,34 @@ class SummarySqlTestCase(TestCase):
                 continue  # missing that day
             figures = {}
             for key in participation.groups:
-                installed[key] = min(people[key], installed[key] + rng.randint(0, people[key] // 5 + 1))
+                installed[key] = min(
+                    people[key], installed[key] + rng.randint(0, people[key] // 5 + 1)
+                )
                 figures[key] = {"with_smartphone": people[key], "installed": installed[key]}
             minutes = rng.choice([-300, -60, -1, 0, 1, 45])  # against the 15:00 deadline
             at = datetime.combine(day, campaign.report_due, tzinfo=VN) + timedelta(minutes=minutes)
-            submit_report(campaign=campaign, unit=participation.unit, day=day, figures=figures,
-                          user=user, via="api", at=at)
+            submit_report(
+                campaign=campaign,
+                unit=participation.unit,
+                day=day,
+                figures=figures,
+                user=user,
+                via="api",
+                at=at,
+            )
             if rng.random() < 0.2:  # a correction (lower, with a note): the one that counts
                 for key in figures:
                     installed[key] = max(0, installed[key] - rng.randint(0, 3))
                     figures[key] = {"with_smartphone": people[key], "installed": installed[key]}
-                submit_report(campaign=campaign, unit=participation.unit, day=day,
-                              figures=figures, user=user, note="Sửa số liệu",
-                              at=at + timedelta(hours=2))
+                submit_report(
+                    campaign=campaign,
+                    unit=participation.unit,
+                    day=day,
+                    figures=figures,
+                    user=user,
+                    note="Sửa số liệu",
+                    at=at + timedelta(hours=2),
+                )
 
     def assert_same(self, day: date, root: Unit):
         summary = build_summary(self.campaign, day, root).as_dict()
@@ -201,8 +246,14 @@ class SummarySqlTestCase(TestCase):
         floor = summary_floor(self.campaign.pk, LAST, "VN/P_0/", ["staff"])
         codes = {u["code"] for u in floor["units"]}
         self.assertEqual(
-            codes, set(self.campaign.participations_on(LAST).filter(
-                unit__path__startswith="VN/P_0/").values_list("unit__code", flat=True))
+            codes,
+            set(
+                self.campaign.participations_on(LAST)
+                .filter(unit__path__startswith="VN/P_0/")
+                .values_list("unit__code", flat=True)
+            ),
         )
-        self.assertFalse(codes & set(Unit.objects.filter(path__startswith="VN/PX0/")
-                                     .values_list("code", flat=True)))
+        self.assertFalse(
+            codes
+            & set(Unit.objects.filter(path__startswith="VN/PX0/").values_list("code", flat=True))
+        )

@@ -3,8 +3,12 @@
 The campaign file campaigns/bluezone-hong-ngu-2020.yaml is loaded as ``bluezone-demo`` with its
 seven days shifted so that today is the fifth. Four days of history and about half of today's
 reports are submitted through ``submit_report(at=...)``, so every rule of a real submission
-applies. Running it again wipes the demo campaign and builds it afresh (other campaigns are
-left alone); the demo users are created or updated with one shared, printed password.
+applies. Door to door (#4): three teams in the town (870-TTT) and Long Khánh A (870-LKA), each
+with the unit's reporter and a volunteer, record a few hundred household visits through
+``record_visit``; the coordinator inspects Long Khánh A on a sample of them (#5). Running it
+again wipes the demo campaign and builds it afresh (other campaigns are left alone); the demo
+users are created or updated with one shared, printed password. Fixed seeds: the same day
+gives the same data.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import math
 import os
 import random
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -29,6 +34,11 @@ from django.utils import timezone
 from uptake.accounts.models import Profile, Role
 from uptake.campaigns.loader import load_campaign, read_file
 from uptake.campaigns.models import Campaign
+from uptake.fieldwork.actions import record_visit, save_team
+from uptake.fieldwork.models import Outcome, Team, Visit
+from uptake.quality.actions import draw_sample, record_inspection
+from uptake.quality.models import Inspection, Method, Sample
+from uptake.quality.stats import wilson_interval
 from uptake.reports.actions import submit_report
 from uptake.reports.models import AuditEntry, Report, Status
 from uptake.units.models import Unit
@@ -98,6 +108,53 @@ NOTES = [
 ]
 BROADCAST_NOTE = "Loa ở một ấp bị hỏng, đã báo sửa; phát thanh bù vào ngày mai."
 
+# Door to door (#4): commune, team, organisations, hamlets, its volunteer (a login of their own,
+# a viewer with no unit: they see their team's hamlets only) and how many households it
+# knocks on in a session. The commune's reporter is in every team of the commune.
+TEAMS = [
+    (
+        "870-TTT",
+        "Tổ 1 - Đoàn Thanh niên",
+        ["doan_tn", "cong_an"],
+        ["870-TTT-K1", "870-TTT-K2"],
+        ("tnv.tt1", "Nguyễn Thanh Tùng"),
+        (9, 15),
+    ),
+    (
+        "870-TTT",
+        "Tổ 2 - Hội Phụ nữ",
+        ["hoi_lhpn", "mttq"],
+        ["870-TTT-K3", "870-TTT-K4"],
+        ("tnv.tt2", "Trần Thị Ngọc Hân"),
+        (8, 13),
+    ),
+    (
+        "870-LKA",
+        "Tổ vận động Long Khánh A",
+        ["doan_tn", "hoi_nd", "hoi_ccb"],
+        ["870-LKA-A1", "870-LKA-A2", "870-LKA-A3", "870-LKA-A4"],
+        ("tnv.lka", "Lê Văn Hậu"),
+        (10, 16),
+    ),
+]
+SESSIONS = ((7.5, 10.5), (17.0, 20.0))  # morning and evening rounds, local hours
+# A first knock's outcome: weights that shift a little toward "already had it" as the days go.
+OUTCOMES = [
+    (Outcome.INSTALLED, 34, -1),
+    (Outcome.ALREADY_HAD, 26, +3),
+    (Outcome.NO_SMARTPHONE, 14, 0),
+    (Outcome.REFUSED, 10, -1),
+    (Outcome.NOBODY_HOME, 16, -1),
+]
+VISIT_NOTES = {
+    Outcome.NOBODY_HOME: "Hẹn quay lại buổi tối.",
+    Outcome.REFUSED: "Điện thoại đời cũ, người dân chưa muốn cài.",
+    Outcome.INSTALLED: "Hướng dẫn bật Bluetooth và cho phép thông báo.",
+}
+# The coordinator inspects Long Khánh A's residents on a sample of its visited households.
+INSPECTED = "870-LKA"
+INSPECTION_SAMPLE = 40
+
 
 @dataclass
 class Submission:
@@ -154,6 +211,8 @@ class Command(BaseCommand):
                     received_at=s.received_at,
                     at=s.at,
                 )
+            door_to_door(campaign, users, now)
+            inspect(campaign, users, now)
         self.print_summary(campaign, today)
 
     def print_summary(self, campaign: Campaign, today: date) -> None:
@@ -177,6 +236,19 @@ class Command(BaseCommand):
             f"{reports.filter(status=Status.LATE).count()} late in all, "
             f"{reports.filter(revision__gt=1).count()} corrected"
         )
+        visits = Visit.objects.filter(campaign=campaign)
+        inspection = Inspection.objects.filter(campaign=campaign).select_related("unit").first()
+        write(
+            f"  door to door: {Team.objects.filter(campaign=campaign).count()} teams, "
+            f"{visits.count()} household visits in "
+            f"{', '.join(sorted({code for code, *_rest in TEAMS}))}"
+            + (
+                f"; an inspection of {inspection.unit.code} on {inspection.date:{fmt}}: "
+                f"{inspection.with_app} of {inspection.sample_size} had the app"
+                if inspection
+                else ""
+            )
+        )
         write("")
         write("=" * 72)
         write(f"  DEMO  http://127.0.0.1:{port}/  password of every demo user: {PASSWORD}")
@@ -188,6 +260,9 @@ class Command(BaseCommand):
         others = [f"{name} ({code})" for code, name in REPORTERS.items()]
         for i in range(0, len(others), 3):
             write("    " + "".join(f"{item:<25}" for item in others[i : i + 3]).rstrip())
+        write("  Door-to-door volunteers (same password; they see their team's hamlets only):")
+        for code, team, _orgs, _hamlets, (username, _name), _pace in TEAMS:
+            write(f"    {username:<12} {team} ({code}), with {reporter_username(code)}")
         write("")
 
 
@@ -266,6 +341,8 @@ def make_users() -> dict[str, object]:
     for code, username in REPORTERS.items():
         if code in units:
             people.append((username, Role.REPORTER, [code], f"Cán bộ {units[code].name}"))
+    for _code, _team, _orgs, _hamlets, (username, name), _pace in TEAMS:
+        people.append((username, Role.VIEWER, [], name))
     users: dict[str, object] = {}
     for username, role, codes, name in people:
         user = User.objects.filter(username=username).first() or User(username=username)
@@ -290,6 +367,14 @@ def reporter_of(unit: Unit, users: dict) -> object:
         if role == Role.REPORTER and unit.code in codes:
             return users[username]
     return users.get(REPORTERS.get(unit.code, ""), users[COORDINATOR])
+
+
+def reporter_username(code: str) -> str:
+    """The demo reporter of unit ``code``."""
+    for username, role, codes, _name, _who in PERSONAS:
+        if role == Role.REPORTER and code in codes:
+            return username
+    return REPORTERS[code]
 
 
 def all_codes() -> list[str]:
@@ -474,3 +559,143 @@ def activities(plan: Plan, n: int) -> dict[str, int]:
             "households_visited": round(residents * rng.uniform(0.015, 0.04)),
         }
     return {key: counts.get(key, 0) for key in plan.keys}
+
+
+# --- door to door and an inspection ---------------------------------------------------------
+
+
+@dataclass
+class Household:
+    hamlet: Unit
+    label: str
+    first: uuid.UUID  # the first visit, which a revisit links to
+
+
+def door_to_door(campaign: Campaign, users: dict, now: datetime) -> None:
+    """The teams, then their rounds: every campaign day until now, a morning and an evening
+    round, each knocking on new doors and going back to those where nobody was home.
+
+    Every visit goes through ``record_visit`` (as from a phone, received ``now``), so the
+    rules on figures, outcomes, revisits and dates apply; visits are in the past only.
+    """
+    tz = campaign.tz
+    units = {u.code: u for u in Unit.objects.filter(code__in=[c for t in TEAMS for c in t[3]])}
+    communes = {u.code: u for u in Unit.objects.filter(code__in=[t[0] for t in TEAMS])}
+    for code, name, organisations, hamlet_codes, (volunteer, _full), pace in TEAMS:
+        reporter = users[reporter_username(code)]
+        hamlets = [units[c] for c in hamlet_codes]
+        team = save_team(
+            campaign=campaign,
+            commune=communes[code],
+            user=reporter,
+            name=name,
+            organisations=organisations,
+            members=[reporter, users[volunteer]],
+            hamlets=hamlets,
+        )
+        rng = random.Random(f"{SEED}:visits:{code}:{name}")
+        members = [users[volunteer]] * 3 + [reporter]  # the volunteer knocks on most doors
+        numbers = {h.code: rng.randint(3, 40) for h in hamlets}  # house numbers go up
+        due: list[Household] = []  # nobody home: to revisit
+        for n in range((campaign.today() - campaign.start).days + 1):
+            day = campaign.start + timedelta(n)
+            for start, end in SESSIONS:
+                at = moment(day, rng.uniform(start, start + 0.5), tz)
+                finish = moment(day, end, tz)
+                # Back to some of the households where nobody was home, then new doors.
+                revisits = [h for h in due if rng.random() < 0.5]
+                knocks = [(h, True) for h in revisits]
+                knocks += [(None, False) for _ in range(rng.randint(*pace))]
+                for household, again in knocks:
+                    at += timedelta(minutes=rng.uniform(6, 14))
+                    if at >= min(finish, now):
+                        break
+                    if household is None:
+                        hamlet = rng.choice(hamlets)
+                        numbers[hamlet.code] += rng.randint(1, 4)
+                        label = f"Số {numbers[hamlet.code]}, tổ {rng.randint(1, 12)}"
+                        household = Household(hamlet, label, uuid.UUID(int=0))
+                    outcome, phones, had, installed = visit_outcome(rng, n, again)
+                    visit_id = uuid.UUID(int=rng.getrandbits(128), version=4)
+                    record_visit(
+                        visit_id=visit_id,
+                        campaign=campaign,
+                        hamlet=household.hamlet,
+                        user=rng.choice(members),
+                        visited_at=at,
+                        outcome=outcome,
+                        household=household.label,
+                        smartphones=phones,
+                        already_had=had,
+                        installed_now=installed,
+                        note=VISIT_NOTES.get(outcome, "") if rng.random() < 0.12 else "",
+                        team=team,
+                        revisit_of=household.first if again else None,
+                        at=now,
+                    )
+                    if again and outcome != Outcome.NOBODY_HOME:
+                        due.remove(household)
+                    elif not again and outcome == Outcome.NOBODY_HOME:
+                        household.first = visit_id
+                        due.append(household)
+
+
+def visit_outcome(rng: random.Random, n: int, again: bool) -> tuple[str, int, int, int]:
+    """An outcome and its counts (smartphones, already had, installed now) that tell a
+    household's story: one to three phones, some with the app, some installed on the spot."""
+    weights = [max(1, w + shift * n) for _o, w, shift in OUTCOMES]
+    if again:  # a revisit in the evening finds people home more often
+        weights[-1] = max(1, weights[-1] // 3)
+    outcome = rng.choices([o for o, _w, _s in OUTCOMES], weights)[0]
+    if outcome in (Outcome.NO_SMARTPHONE, Outcome.NOBODY_HOME):
+        return outcome, 0, 0, 0
+    phones = rng.choices((1, 2, 3, 4), (40, 38, 16, 6))[0]
+    if outcome == Outcome.ALREADY_HAD:
+        return outcome, phones, rng.randint(1, phones), 0
+    had = rng.randint(0, phones - 1)
+    if outcome == Outcome.INSTALLED:
+        return outcome, phones, had, rng.randint(1, phones - had)
+    return outcome, phones, had, 0  # refused: a phone without the app, none installed
+
+
+def inspect(campaign: Campaign, users: dict, now: datetime) -> Inspection:
+    """Yesterday the coordinator called a sample of Long Khánh A's visited households: fewer
+    had the app than the commune reports, and the inspection says so (a ``verified_gap``)."""
+    unit = Unit.objects.get(code=INSPECTED)
+    coordinator = users[COORDINATOR]
+    day = campaign.today() - timedelta(1)
+    sample = draw_sample(
+        campaign,
+        unit,
+        user=coordinator,
+        source=Sample.Source.VISITS,
+        size=INSPECTION_SAMPLE,
+        group="residents",
+        seed=SEED,
+    )
+    report = Report.objects.filter(campaign=campaign, unit=unit, date__lte=day).latest("date")
+    residents = report.figures["residents"]
+    reported = residents["installed"] / residents["with_smartphone"]
+    size = len(sample.items)
+    # The most households with the app for which the sample still does not bear it out.
+    with_app = max(
+        (k for k in range(size + 1) if wilson_interval(k, size)[1] < reported - 0.03),
+        default=0,
+    )
+    return record_inspection(
+        campaign,
+        unit,
+        user=coordinator,
+        date=day,
+        inspector=coordinator.get_full_name(),
+        method=Method.CALLING,
+        group="residents",
+        sample=sample,
+        sample_size=size,
+        with_app=with_app,
+        findings=(
+            "Gọi điện cho các hộ trong mẫu: nhiều hộ cho biết đã được hướng dẫn nhưng chưa "
+            "cài đặt, hoặc đã gỡ ứng dụng."
+        ),
+        follow_up="Đề nghị xã rà soát lại số liệu người dân, báo cáo lại trong ngày.",
+    )

@@ -1,0 +1,97 @@
+"""What every browser test shares: Chromium's arguments, the log-in with its second step, and a
+watch on the console that fails the test on any error or Content-Security-Policy violation.
+
+    problems = watch(context)      # before the first page of the context
+    log_in(page, base, "minh")     # the password, then the authenticator's code if asked
+    ...
+    assert problems == []          # no console error, no CSP violation on any page visited
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+
+from django.contrib.auth import get_user_model
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from uptake.test import PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+# Injected before any script of the page (Playwright's init scripts are not under the CSP):
+# each violation is kept on window and said on the console, where watch() hears it.
+_LISTEN = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  var text = "CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline")
+    + " in " + e.documentURI + (e.lineNumber ? ":" + e.lineNumber : "");
+  window.__cspViolations.push(text);
+  console.error(text);
+});
+"""
+
+
+def watch(context) -> list[str]:
+    """Console errors, uncaught exceptions and CSP violations of every page of ``context``,
+    as a list that grows while the test runs."""
+    problems: list[str] = []
+    context.add_init_script(_LISTEN)
+
+    def on_page(page):
+        page.on(
+            "console",
+            lambda msg: problems.append(f"{page.url}: {msg.text}") if msg.type == "error" else None,
+        )
+        page.on("pageerror", lambda exc: problems.append(f"{page.url}: {exc}"))
+
+    for page in context.pages:
+        on_page(page)
+    context.on("page", on_page)
+    return problems
+
+
+def code_now(key: bytes, last_t: int = -1, step: int = 30) -> str:
+    """The authenticator's code for ``key`` now; the next step's if this one's was used
+    (a second log-in within 30 seconds: the server accepts one step ahead, never a replay)."""
+    t = int(time.time()) // step
+    drift = 1 if last_t >= t else 0
+    return f"{totp(key, step=step, drift=drift):06d}"
+
+
+def device_code(username: str) -> str:
+    """The code of ``username``'s confirmed authenticator, as their phone would show it."""
+    user = get_user_model().objects.get(username=username)
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    return code_now(device.bin_key, device.last_t, device.step)
+
+
+def log_in(page, base: str, username: str, password: str = PASSWORD) -> None:
+    """Log in through the form; then, for a coordinator or admin, the second step: set-up
+    (the secret read from the page, as an app would scan it) or the code of their device."""
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("form[action='/login/'] button[type=submit]")
+    page.wait_for_load_state()
+    if "/account/two-factor/setup/" in page.url:
+        secret = page.locator("#totp-secret").inner_text().replace(" ", "")
+        page.fill("#id_code", code_now(base64.b32decode(secret)))
+        page.click("main form button.primary")
+        page.wait_for_load_state()
+        assert page.locator("#recovery-codes li").count() == 10
+        page.click("main a.button.primary")
+        page.wait_for_load_state()
+    elif "/account/two-factor/" in page.url:
+        page.fill("#id_code", device_code(username))
+        page.click("main form button.primary")
+        page.wait_for_load_state()
