@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "ninja",  # the API docs' Swagger UI from its own static files (not a CDN: the CSP)
     "uptake.units",
     "uptake.accounts",
     "uptake.campaigns",
@@ -68,8 +69,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A database that cannot be reached: 503 with Retry-After, not a 500 (uptake/lib/guards.py).
+    "uptake.lib.guards.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "uptake.lib.middleware.LanguageMiddleware",
+    # Text no database can hold (NUL, broken surrogates): 400, or 422 for the API.
+    "uptake.lib.guards.UnstorableTextMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -118,6 +123,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # One test database per test process, so that two suites on one server never collide.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+# A read-only PostgreSQL replica of the primary (streaming replication): the read-only pages
+# (status page, dashboard, the API's summary) read from it on GET; everything else, and every
+# write, goes to the primary. See uptake/lib/dbrouter.py and the README ("Production at scale").
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=envint("DB_CONN_MAX_AGE", "0")
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests read the primary
+    DATABASE_ROUTERS = ["uptake.lib.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

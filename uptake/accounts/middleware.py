@@ -17,6 +17,7 @@ OPEN = {
     "login",
     "logout",
     "set_language",
+    "favicon",
     "fieldwork-sw",
     "fieldwork-manifest",
 }

@@ -54,7 +54,7 @@ def secret(device: TOTPDevice) -> str:
 def qr_svg(device: TOTPDevice) -> str:
     """The otpauth:// URI as an inline SVG QR code (no style: it passes the CSP)."""
     return segno.make(device.config_url, error="m").svg_inline(
-        scale=4, border=2, title="otpauth", svgclass="qr", lineclass=None
+        scale=4, border=2, omitsize=True, title="otpauth", svgclass="qr", lineclass=None
     )
 
 

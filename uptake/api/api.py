@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest
 from ninja import Header, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -17,6 +18,8 @@ from uptake.api import ratelimit
 from uptake.api.idempotency import HEADER as IDEMPOTENCY_KEY
 from uptake.api.idempotency import KEY_HELP, idempotent
 from uptake.campaigns.models import Campaign
+from uptake.lib import guards
+from uptake.lib.dbrouter import reads_on_replica
 from uptake.reports.actions import ReportInvalid, check_date, submit_report
 from uptake.reports.models import Report, percent
 from uptake.reports.summary import build_summary
@@ -97,6 +100,13 @@ def on_rate_limited(request, exc: ratelimit.RateLimited):
     )
     response["Retry-After"] = str(exc.retry_after)
     return response
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def on_database_unavailable(request, exc):
+    # The database cannot be reached: 503 with Retry-After, even with DEBUG (uptake/lib/guards).
+    return guards.database_unavailable(request, exc)
 
 
 @api.exception_handler(HttpError)
@@ -229,14 +239,16 @@ class SummaryQuery(Schema):
     summary="Who reported on a day, and every unit's figures against the targets",
 )
 def get_summary(request, slug: str, query: Query[SummaryQuery]):
-    campaign = _campaign(slug)
-    root = _readable_unit(request, query.root or campaign.root.code, "root")
-    day = query.date or min(campaign.today(), campaign.end)
-    # Only a reporting day that has come: on any other, every unit would show as missing.
-    errors = check_date(campaign, day)
-    if errors:
-        raise ReportInvalid(errors)
-    return build_summary(campaign, day, root).as_dict()
+    # A GET that writes nothing: served by the replica when there is one (DATABASE_REPLICA_URL).
+    with reads_on_replica():
+        campaign = _campaign(slug)
+        root = _readable_unit(request, query.root or campaign.root.code, "root")
+        day = query.date or min(campaign.today(), campaign.end)
+        # Only a reporting day that has come: on any other, every unit would show as missing.
+        errors = check_date(campaign, day)
+        if errors:
+            raise ReportInvalid(errors)
+        return build_summary(campaign, day, root).as_dict()
 
 
 class CampaignOut(Schema):

@@ -40,6 +40,7 @@ from uptake.documents.models import Compilation
 from uptake.documents.projection import LABELS, WINDOW
 from uptake.documents.report import FORMATS
 from uptake.documents.report import render as render_document
+from uptake.lib.dbrouter import read_only_db
 from uptake.units.models import Unit
 
 RANKED_SHOWN = 50  # units listed on a province's dashboard (the rest: see the status page)
@@ -133,6 +134,7 @@ def _render(request, template: str, campaign: Campaign, profile: Profile, **cont
 
 @login_required
 @require_GET
+@read_only_db  # served by the replica when there is one (DATABASE_REPLICA_URL)
 @campaign_view
 def dashboard(request, campaign: Campaign):
     profile, unit = _get_dashboard_unit(request, campaign, request.GET.get("unit"))

@@ -125,6 +125,9 @@ def visit(request, campaign: Campaign):
     hamlets = list(
         access.recordable_hamlets(request.user, campaign).select_related("parent").order_by("path")
     )
+    if request.method == "POST" and not hamlets:
+        # A viewer in no team (a leader) reads progress; nothing to record anywhere.
+        raise PermissionDenied("no hamlet where the user may record visits")
     teams = list(access.teams_of(request.user, campaign).prefetch_related("hamlets"))
     form = VisitForm(
         request.POST or None,

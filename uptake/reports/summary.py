@@ -38,12 +38,13 @@ class GroupFigures:
         return self.percent is not None and self.percent >= self.target_percent
 
     def as_dict(self) -> dict:
+        value = self.percent  # computed once: as_dict runs for every unit of a nation (#7)
         return {
             "with_smartphone": self.with_smartphone,
             "installed": self.installed,
-            "percent": self.percent,
+            "percent": value,
             "target_percent": self.target_percent,
-            "met": self.met,
+            "met": value is not None and value >= self.target_percent,
         }
 
 
@@ -106,6 +107,10 @@ class Summary:
         return counts
 
     def as_dict(self) -> dict:
+        with cyclic_gc_paused():  # a nation's 20,000 units: see uptake.lib.gcpause
+            return self._as_dict()
+
+    def _as_dict(self) -> dict:
         tz = self.campaign.tz
         return {
             "campaign": self.campaign.slug,
@@ -135,14 +140,13 @@ class Summary:
 
 # The columns of the summary's one query: a whole unit, its participation, its latest report.
 UNIT_FIELDS = [f.attname for f in Unit._meta.concrete_fields]
-REPORT_FIELDS = [
-    "date", "status", "first_submitted_at", "revision", "figures", "activities", "note"
-]
+REPORT_FIELDS = ["date", "status", "first_submitted_at", "revision", "figures", "note"]
 
 
 def build_summary(campaign: Campaign, day: date, root: Unit | None = None) -> Summary:
     root = root or campaign.root
     groups = list(campaign.groups.all())
+    activities = list(campaign.activities.all())
     targets = {g.key: float(g.target_percent) for g in groups}
     latest_date = (
         Report.objects.filter(campaign=campaign, unit=OuterRef("unit_id"), date__lte=day)
@@ -151,7 +155,15 @@ def build_summary(campaign: Campaign, day: date, root: Unit | None = None) -> Su
     )
     # One query, in rows rather than model instances (#7: a nation's 20,000 units): each
     # participation expected on the day, its unit, and its latest report on or before the day,
-    # joined on the unique (campaign, unit, date) index.
+    # joined on the unique (campaign, unit, date) index. The activity counts only when the
+    # campaign has activities (without, every unit's are empty).
+    columns = [
+        *(f"unit__{name}" for name in UNIT_FIELDS),
+        "groups",
+        *(f"latest__{name}" for name in REPORT_FIELDS),
+    ]
+    if activities:
+        columns += ["activities", "latest__activities"]
     participations = (
         campaign.participations_on(day)
         .filter(unit__path__startswith=root.path)
@@ -164,24 +176,18 @@ def build_summary(campaign: Campaign, day: date, root: Unit | None = None) -> Su
             )
         )
         .order_by("unit__path")
-        .values_list(
-            *(f"unit__{name}" for name in UNIT_FIELDS),
-            "groups",
-            "activities",
-            *(f"latest__{name}" for name in REPORT_FIELDS),
-        )
+        .values_list(*columns)
     )
     db = participations.db
     n = len(UNIT_FIELDS)
 
     totals = {g.key: GroupFigures(g.key, 0, 0, targets[g.key]) for g in groups}
     rows = []
-    with cyclic_gc_paused():
+    with cyclic_gc_paused():  # 20,000 rows of acyclic objects: see uptake.lib.gcpause
         for values in participations:
             unit = Unit.from_db(db, UNIT_FIELDS, values[:n])
-            p_groups, p_activities, r_date, status, first_at, revision, figures, counts, note = (
-                values[n:]
-            )
+            p_groups, r_date, status, first_at, revision, figures, note = values[n : n + 7]
+            p_activities, counts = values[n + 7 :] or ((), None)
             today = r_date == day
             figures = figures or {}
             row_groups = {}
@@ -209,22 +215,34 @@ def build_summary(campaign: Campaign, day: date, root: Unit | None = None) -> Su
                     activities={key: (counts.get(key) if today else None) for key in p_activities},
                 )
             )
-    activities = activity_totals(campaign, day, root, rows)
-    return Summary(campaign, day, root, groups, rows, totals, activities)
+    return Summary(
+        campaign,
+        day,
+        root,
+        groups,
+        rows,
+        totals,
+        activity_totals(campaign, day, root, rows, activities),
+    )
 
 
-def activity_totals(campaign: Campaign, day: date, root: Unit, rows: list[UnitRow]):
-    """Each activity's count for the day, since the start (one query), and who fell short."""
-    activities = list(campaign.activities.all())
+def activity_totals(
+    campaign: Campaign,
+    day: date,
+    root: Unit,
+    rows: list[UnitRow],
+    activities: list[Activity] | None = None,
+):
+    """Each activity's count for the day, since the start (one query), and who fell short.
+    ``activities``: the campaign's, when the caller has them already."""
+    if activities is None:
+        activities = list(campaign.activities.all())
     if not activities:
         return {}
     since_start = Report.objects.filter(
         campaign=campaign, date__gte=campaign.start, date__lte=day, unit__path__startswith=root.path
     ).aggregate(
-        **{
-            a.key: Sum(Cast(KT(f"activities__{a.key}"), IntegerField()))
-            for a in activities
-        }
+        **{a.key: Sum(Cast(KT(f"activities__{a.key}"), IntegerField())) for a in activities}
     )
     return {
         a.key: ActivityTotal(

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from uptake.accounts.models import Profile, Role, profile_of
 from uptake.campaigns.models import Activity, Campaign, Group, Participation
 from uptake.fieldwork import access
+from uptake.lib.dbrouter import read_only_db
 from uptake.lib.text import fold
 from uptake.quality.actions import flags_for
 from uptake.reports.actions import ReportInvalid, previous_figures, submit_report
@@ -347,6 +348,7 @@ def _matches(unit: Unit, words: list[str]) -> bool:
 
 @login_required
 @require_GET
+@read_only_db  # served by the replica when there is one (DATABASE_REPLICA_URL)
 @campaign_view
 def status(request, campaign: Campaign):
     profile = profile_of(request.user)

@@ -38,7 +38,9 @@ class Unit(models.Model):
         verbose_name_plural = _("units")
         indexes = [
             # Subtree queries: path__startswith=<unit.path> (scope checks, summaries by root).
-            models.Index(fields=["path"], name="unit_path_idx"),
+            # PostgreSQL uses a b-tree for LIKE 'prefix%' only with the pattern operator class
+            # (or the C collation); other databases ignore opclasses.
+            models.Index(fields=["path"], name="unit_path_idx", opclasses=["varchar_pattern_ops"]),
             # Name search without diacritics: search_name__contains.
             models.Index(fields=["search_name"], name="unit_search_idx"),
         ]
