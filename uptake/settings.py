@@ -198,8 +198,9 @@ WEBHOOK_TIMEOUT = envint("WEBHOOK_TIMEOUT", "10")
 # when REDIS_URL (or CACHE_URL) is set, so that several gunicorn workers share the counts.
 CACHE_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL") or ""
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": CACHE_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
 elif CACHE_URL in ("", "locmem://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:

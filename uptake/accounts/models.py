@@ -101,7 +101,9 @@ class ApiToken(models.Model):
     def issue(cls, user, days: int | None = 365) -> str:
         token = "upt_" + secrets.token_urlsafe(32)
         expires = timezone.now() + timedelta(days=days) if days else None
-        cls.objects.create(user=user, prefix=token[4:12], key_hash=cls.hash(token), expires_at=expires)
+        cls.objects.create(
+            user=user, prefix=token[4:12], key_hash=cls.hash(token), expires_at=expires
+        )
         return token
 
     @classmethod

@@ -7,7 +7,7 @@ ten recovery codes (``otp_static``), each used once. API tokens are not affected
 
 from __future__ import annotations
 
-from base64 import b32encode
+from base64 import b32decode, b32encode
 
 import segno
 from django.db import transaction
@@ -22,6 +22,8 @@ RECOVERY_CODES = 10
 AUTHENTICATOR = "authenticator"  # the name of a device set up on the two-factor page
 RECOVERY = "recovery"
 DEMO = "demo"  # the demo's devices, whose secret is published (``manage.py democode``)
+# The demo's published TOTP key (base32, as authenticator apps take it): demo data only.
+DEMO_SECRET = "UPTAKEDEMOHONGNGUUPTAKEDEMOHONGN"
 
 
 def requires_two_factor(user) -> bool:
@@ -105,10 +107,11 @@ def verify(user, code: str):
     return None
 
 
-def demo_device(user, key_hex: str) -> TOTPDevice:
-    """The demo's device with a published key, so that the printed secret always works."""
+def demo_device(user, secret_b32: str = DEMO_SECRET) -> TOTPDevice:
+    """The demo user's authenticator, with the published key that the demo prints."""
+    key = b32decode(secret_b32.replace(" ", "")).hex()
     TOTPDevice.objects.filter(user=user).exclude(name=DEMO).delete()
     device, _created = TOTPDevice.objects.update_or_create(
-        user=user, name=DEMO, defaults={"key": key_hex, "confirmed": True}
+        user=user, name=DEMO, defaults={"key": key, "confirmed": True, "last_t": -1}
     )
     return device

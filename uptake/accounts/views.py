@@ -79,9 +79,7 @@ def token_new(request):
 def token_revoke(request, pk: int):
     token = _get_token_for_user(request, pk)
     token.revoke()
-    messages.success(
-        request, _("The token %(prefix)s… was revoked.") % {"prefix": token.prefix}
-    )
+    messages.success(request, _("The token %(prefix)s… was revoked.") % {"prefix": token.prefix})
     return redirect("account")
 
 
@@ -113,9 +111,7 @@ def two_factor(request):
     if request.method == "POST" and form.is_valid():
         device = twofactor.verify(user, form.cleaned_data["code"])
         if device is None:
-            form.add_error(
-                "code", _("This code is not right, or was already used. Try again.")
-            )
+            form.add_error("code", _("This code is not right, or was already used. Try again."))
         else:
             otp_login(request, device)
             if isinstance(device, StaticDevice):

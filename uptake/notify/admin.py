@@ -41,7 +41,7 @@ class JobRunAdmin(admin.ModelAdmin):
     def outcome(self, run):
         if run.last_error and run.state != JobRun.State.DONE:
             return format_html(
-                '<strong>⚠ {}</strong>',  # no inline style: the CSP allows none
+                "<strong>⚠ {}</strong>",  # no inline style: the CSP allows none
                 run.last_error.strip().splitlines()[-1][:120],
             )
         return json.dumps(run.result, ensure_ascii=False)[:120]

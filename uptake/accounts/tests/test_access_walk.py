@@ -23,7 +23,7 @@ import json
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.apps import apps
 from django.contrib import admin
@@ -74,15 +74,12 @@ class Recipe:
 
 def units(code_kw: str = "code", **extra) -> list[Case]:
     """One case per unit that matters: lan's town, another commune of 870, tuan's commune."""
-    return [
-        Case({code_kw: code, **extra}, scope=code) for code in ("870-TTT", "870-LKA", "869-TH")
-    ]
+    return [Case({code_kw: code, **extra}, scope=code) for code in ("870-TTT", "870-LKA", "869-TH")]
 
 
 def hamlets(**extra) -> list[Case]:
     return [
-        Case({"code": h, **extra}, scope=h[:-3])
-        for h in ("870-TTT-K1", "870-LKA-A1", "869-TH-A1")
+        Case({"code": h, **extra}, scope=h[:-3]) for h in ("870-TTT-K1", "870-LKA-A1", "869-TH-A1")
     ]
 
 
@@ -160,9 +157,7 @@ RECIPES: dict[str, Recipe] = {
         ]
     ),
     "reports-unit": Recipe(units(slug=SLUG)),
-    "reports-enter": Recipe(
-        [Case(c.kwargs, c.scope, data=entry_data()) for c in units(slug=SLUG)]
-    ),
+    "reports-enter": Recipe([Case(c.kwargs, c.scope, data=entry_data()) for c in units(slug=SLUG)]),
     "documents-dashboard": Recipe(
         [
             Case(C),
@@ -199,16 +194,16 @@ RECIPES: dict[str, Recipe] = {
     "fieldwork-team-new": Recipe([Case(c.kwargs, c.scope, data=TEAM) for c in units(slug=SLUG)]),
     "notifications": Recipe([Case(owner="lan")], own=True),
     "notifications-read-all": Recipe([Case(owner="lan", live=405)], own=True),
-    "notifications-read": Recipe(
-        [Case({"pk": Ref("note_lan")}, owner="lan", live=405)], own=True
-    ),
+    "notifications-read": Recipe([Case({"pk": Ref("note_lan")}, owner="lan", live=405)], own=True),
     "notifications-preferences": Recipe([Case(owner="lan")], own=True),
     "quality-flags": Recipe([Case(C)]),
     "quality-check": Recipe([Case(C, live=405)]),
     "quality-dismiss": Recipe(
         [Case(c.kwargs, c.scope, data={"reason": "walk"}) for c in objects("flag", slug=SLUG)]
     ),
-    "quality-restore": Recipe([Case(c.kwargs, c.scope, live=405) for c in objects("flag", slug=SLUG)]),
+    "quality-restore": Recipe(
+        [Case(c.kwargs, c.scope, live=405) for c in objects("flag", slug=SLUG)]
+    ),
     "quality-unit": Recipe(units(slug=SLUG)),
     "quality-inspect": Recipe([Case(c.kwargs, c.scope, data=INSPECTION) for c in units(slug=SLUG)]),
     "quality-inspection": Recipe(objects("inspection", ("870-TTT", "869-TH"), slug=SLUG)),
@@ -219,8 +214,10 @@ RECIPES: dict[str, Recipe] = {
         ]
     ),
     "quality-sample-new": Recipe(
-        [Case(c.kwargs, c.scope, data={"source": "roster", "group": "staff", "size": "1"})
-         for c in units(slug=SLUG)]
+        [
+            Case(c.kwargs, c.scope, data={"source": "roster", "group": "staff", "size": "1"})
+            for c in units(slug=SLUG)
+        ]
     ),
     "quality-sample": Recipe(objects("sample", ("870-TTT", "869-TH"), slug=SLUG)),
     "quality-roster": Recipe([Case(c.kwargs, c.scope, data=MEMBER) for c in units(slug=SLUG)]),
@@ -229,21 +226,30 @@ RECIPES: dict[str, Recipe] = {
     "quality-roster-template": Recipe([Case(C)]),
     "quality-member-edit": Recipe(
         [
-            Case({"slug": SLUG, "code": "870-TTT", "pk": Ref("member_870-TTT")}, "870-TTT",
-                 data=MEMBER),
-            Case({"slug": SLUG, "code": "869-TH", "pk": Ref("member_869-TH")}, "869-TH",
-                 data=MEMBER),
+            Case(
+                {"slug": SLUG, "code": "870-TTT", "pk": Ref("member_870-TTT")},
+                "870-TTT",
+                data=MEMBER,
+            ),
+            Case(
+                {"slug": SLUG, "code": "869-TH", "pk": Ref("member_869-TH")}, "869-TH", data=MEMBER
+            ),
             # Someone else's member under one's own unit's code: still theirs.
-            Case({"slug": SLUG, "code": "869-TH", "pk": Ref("member_870-TTT")}, "870-TTT",
-                 data=MEMBER, owner="root", live=404),
+            Case(
+                {"slug": SLUG, "code": "869-TH", "pk": Ref("member_870-TTT")},
+                "870-TTT",
+                data=MEMBER,
+                owner="root",
+                live=404,
+            ),
         ]
     ),
     "quality-member-delete": Recipe(
         [
-            Case({"slug": SLUG, "code": "870-TTT", "pk": Ref("member_870-TTT")}, "870-TTT",
-                 live=405),
-            Case({"slug": SLUG, "code": "869-TH", "pk": Ref("member_869-TH")}, "869-TH",
-                 live=405),
+            Case(
+                {"slug": SLUG, "code": "870-TTT", "pk": Ref("member_870-TTT")}, "870-TTT", live=405
+            ),
+            Case({"slug": SLUG, "code": "869-TH", "pk": Ref("member_869-TH")}, "869-TH", live=405),
         ]
     ),
     "account": Recipe([Case(owner="lan")], own=True),
@@ -313,7 +319,9 @@ API: dict[str, Recipe] = {
         ]
     ),
     "GET /api/v1/campaigns": Recipe([Case(owner="lan")], own=True),
-    "GET /api/v1/units": Recipe([Case(owner="lan"), Case(query={"q": "xa"}, owner="lan")], own=True),
+    "GET /api/v1/units": Recipe(
+        [Case(owner="lan"), Case(query={"q": "xa"}, owner="lan")], own=True
+    ),
     "GET /api/v1/campaigns/{slug}/units/{code}/reports": Recipe(units(slug=SLUG)),
     "GET /api/v1/campaigns/{slug}/compilations": Recipe([Case(C, scope="87")]),
     "POST /api/v1/campaigns/{slug}/compilations/{date}": Recipe(
@@ -362,11 +370,21 @@ API: dict[str, Recipe] = {
 
 # Rows that change on their own when someone merely asks: sessions, log-in logs, the time a
 # token or a device was last used.
-SKIPPED_TABLES = {"sessions.session", "axes.accesslog", "axes.accessattempt", "axes.accessfailurelog"}
+SKIPPED_TABLES = {
+    "sessions.session",
+    "axes.accesslog",
+    "axes.accessattempt",
+    "axes.accessfailurelog",
+}
 VOLATILE = {
     "accounts.apitoken": {"last_used_at"},
-    "otp_totp.totpdevice": {"last_t", "drift", "last_used_at", "throttling_failure_count",
-                            "throttling_failure_timestamp"},
+    "otp_totp.totpdevice": {
+        "last_t",
+        "drift",
+        "last_used_at",
+        "throttling_failure_count",
+        "throttling_failure_timestamp",
+    },
 }
 
 
@@ -374,7 +392,9 @@ def url_patterns(patterns=None, prefix: str = "", namespace: str | None = None):
     """Every URL pattern of the project: (namespace, route, name)."""
     for p in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(p, URLResolver):
-            yield from url_patterns(p.url_patterns, prefix + str(p.pattern), p.namespace or namespace)
+            yield from url_patterns(
+                p.url_patterns, prefix + str(p.pattern), p.namespace or namespace
+            )
         elif isinstance(p, URLPattern):
             yield namespace, prefix + str(p.pattern), p.name
 
@@ -403,16 +423,26 @@ class AccessWalkTest(BaseTestCase):
         for code in owners:
             self.objects[f"flag_{code}"] = Flag.objects.get(unit__code=code, rule="decrease")
         make_draft(self.campaign, TODAY, self.root)
-        for code, hamlet in (("870-TTT", "870-TTT-K1"), ("870-LKA", "870-LKA-A1"),
-                             ("869-TH", "869-TH-A1")):
+        for code, hamlet in (
+            ("870-TTT", "870-TTT-K1"),
+            ("870-LKA", "870-LKA-A1"),
+            ("869-TH", "869-TH-A1"),
+        ):
             team = Team.objects.create(campaign=self.campaign, commune=self.unit(code), name="Tổ 1")
             team.hamlets.add(self.unit(hamlet))
             team.members.add(owners[code] if code != "870-LKA" else self.make_user("lka", "viewer"))
             self.objects[f"team_{code}"] = team
             record_visit(
-                visit_id=uuid.uuid4(), campaign=self.campaign, hamlet=self.unit(hamlet),
-                user=self.root, household="Số 9", visited_at=NOW.replace(hour=9),
-                outcome="installed", smartphones=1, already_had=0, installed_now=1,
+                visit_id=uuid.uuid4(),
+                campaign=self.campaign,
+                hamlet=self.unit(hamlet),
+                user=self.root,
+                household="Số 9",
+                visited_at=NOW.replace(hour=9),
+                outcome="installed",
+                smartphones=1,
+                already_had=0,
+                installed_now=1,
             )
         for code, user in (("870-TTT", self.minh), ("869-TH", self.root)):
             unit = self.unit(code)
@@ -423,13 +453,30 @@ class AccessWalkTest(BaseTestCase):
                 self.campaign, unit, user=user, source="roster", size=1, group="staff"
             )
             self.objects[f"inspection_{code}"] = record_inspection(
-                self.campaign, unit, user=user, date=TODAY, inspector="Đoàn", method="staff_phones",
-                group="staff", sample_size=10, with_app=9, findings="", follow_up="",
+                self.campaign,
+                unit,
+                user=user,
+                date=TODAY,
+                inspector="Đoàn",
+                method="staff_phones",
+                group="staff",
+                sample_size=10,
+                with_app=9,
+                findings="",
+                follow_up="",
             )
         self.objects["note_lan"] = Notification.objects.create(
-            user=self.lan, kind=Kind.MORNING_REMINDER, campaign=self.campaign, day=TODAY,
-            params={"campaign": self.campaign.title, "slug": SLUG, "date": DAY, "due": "15:00",
-                    "units": {"names": ["Thị trấn Thường Thới Tiền"], "count": 1}},
+            user=self.lan,
+            kind=Kind.MORNING_REMINDER,
+            campaign=self.campaign,
+            day=TODAY,
+            params={
+                "campaign": self.campaign.title,
+                "slug": SLUG,
+                "date": DAY,
+                "due": "15:00",
+                "units": {"names": ["Thị trấn Thường Thới Tiền"], "count": 1},
+            },
             url=f"/c/{SLUG}/report/",
         )
         self.objects["token_lan"] = ApiToken.objects.get(
@@ -481,7 +528,8 @@ class AccessWalkTest(BaseTestCase):
             if label in SKIPPED_TABLES:
                 continue
             names = [
-                f.attname for f in model._meta.concrete_fields
+                f.attname
+                for f in model._meta.concrete_fields
                 if f.attname not in VOLATILE.get(label, ())
             ]
             out[label] = sorted(map(repr, model.objects.values_list(*names)))
@@ -545,7 +593,9 @@ class AccessWalkTest(BaseTestCase):
                 for method in ("get", "post"):
                     with self.subTest(url=url, method=method):
                         before = self.state() if method == "post" else None
-                        response = getattr(client, method)(url, case.data if method == "post" else None)
+                        response = getattr(client, method)(
+                            url, case.data if method == "post" else None
+                        )
                         self.assertEqual(response.status_code, 302)
                         self.assertTrue(response["Location"].startswith("/login/?next="))
                         if before is not None:
@@ -694,7 +744,9 @@ class AccessWalkTest(BaseTestCase):
             client = Client()  # logged in with the password only
             client.force_login(self.users[persona])
             urls = ["/admin/"] + [
-                self.url(name, case) for name, recipe in RECIPES.items() for case in recipe.cases
+                self.url(name, case)
+                for name, recipe in RECIPES.items()
+                for case in recipe.cases
                 if name not in ("two-factor", "two-factor-setup")
             ]
             for url in urls:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from playwright.sync_api import expect
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from uptake.accounts.models import Profile
 from uptake.browser import watch

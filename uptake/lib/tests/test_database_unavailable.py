@@ -142,9 +142,9 @@ class DatabaseErrorInAViewTestCase(BaseTestCase):
         self.assertEqual(api.json()["errors"][0]["field"], "database")
         client.force_login(self.lan)
         with mock.patch("uptake.reports.views.render", side_effect=gone):
-            page = client.get("/")
+            page = client.get("/c/bluezone-2020/units/870-TTT/")
         self.assertEqual(page.status_code, 503)
-        self.assertContains(page, "Retry", status_code=503)
+        self.assertEqual(page["Retry-After"], "30")
 
 
 class OtherErrorsStay500TestCase(TestCase):

@@ -51,8 +51,6 @@ def make_user(username: str, role: str, *codes: str):
     return user
 
 
-
-
 def screenshot(page, name: str) -> None:
     """The page at a phone's width and a desktop's, whole length."""
     SHOTS.mkdir(parents=True, exist_ok=True)

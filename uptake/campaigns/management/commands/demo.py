@@ -32,6 +32,7 @@ from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils import timezone
 
 from uptake.accounts.models import Profile, Role
+from uptake.accounts.twofactor import DEMO_SECRET, demo_device
 from uptake.campaigns.loader import load_campaign, read_file
 from uptake.campaigns.models import Campaign
 from uptake.fieldwork.actions import record_visit, save_team
@@ -197,6 +198,8 @@ class Command(BaseCommand):
             reset(SLUG)
             campaign = load(data, today)
             users = make_users()
+            for username in ("admin", COORDINATOR):  # their second step: the published key
+                demo_device(users[username])
             for s in simulate(campaign, users, now):
                 submit_report(
                     campaign=campaign,
@@ -263,6 +266,10 @@ class Command(BaseCommand):
         write("  Door-to-door volunteers (same password; they see their team's hamlets only):")
         for code, team, _orgs, _hamlets, (username, _name), _pace in TEAMS:
             write(f"    {username:<12} {team} ({code}), with {reporter_username(code)}")
+        write(f"  Two-step log-in of admin and {COORDINATOR} (coordinators and admins need it):")
+        write(f"    the code of an authenticator app set up with the key {DEMO_SECRET}")
+        write("    (time-based, 6 digits, 30 s), or the code printed now by")
+        write("    .venv/bin/python manage.py democode")
         write("")
 
 
