@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "uptake.quality",
     "uptake.notify",
     "uptake.api",
+    "uptake.ops",
 ]
 
 MIDDLEWARE = [
@@ -192,6 +193,11 @@ SCHEDULER_POLL_SECONDS = envint("SCHEDULER_POLL_SECONDS", "30")
 SCHEDULER_LEASE_SECONDS = envint("SCHEDULER_LEASE_SECONDS", "300")
 SCHEDULER_CATCH_UP_HOURS = envint("SCHEDULER_CATCH_UP_HOURS", "48")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Personal data: the household label and note of every visit are cleared this many days after
+# its campaign ends (`manage.py purgevisits`, also daily in the scheduler); counts are kept.
+VISIT_PURGE_DAYS = envint("VISIT_PURGE_DAYS", "90")
+if VISIT_PURGE_DAYS < 0:
+    raise ValueError("VISIT_PURGE_DAYS must be 0 or more")
 WEBHOOK_TIMEOUT = envint("WEBHOOK_TIMEOUT", "10")
 
 # The cache holds the API's rate-limit counters: in memory by default (one process), Redis

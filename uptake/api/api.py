@@ -174,14 +174,15 @@ def report_out(report: Report) -> dict:
 
 
 def _campaign(slug: str) -> Campaign:
-    campaign = Campaign.objects.select_related("root").filter(slug=slug).first()
+    # Slices, not first(): slugs and codes are unique, an ORDER BY would only cost (#7).
+    campaign = next(iter(Campaign.objects.select_related("root").filter(slug=slug)[:1]), None)
     if campaign is None:
         raise ApiError(404, "campaign", f"Unknown campaign {slug!r}.")
     return campaign
 
 
 def _unit(code: str, field: str = "unit") -> Unit:
-    unit = Unit.objects.filter(code=code).first()
+    unit = next(iter(Unit.objects.filter(code=code)[:1]), None)
     if unit is None:
         raise ApiError(404, field, f"Unknown unit {code!r}.")
     return unit

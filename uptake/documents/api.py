@@ -32,6 +32,7 @@ from uptake.documents.actions import (
 )
 from uptake.documents.models import Compilation, Dispatch
 from uptake.documents.report import FORMATS, render
+from uptake.ops.downloads import log_download
 
 router = Router(tags=["compilations"])
 
@@ -263,6 +264,7 @@ def document(request, slug: str, date: dt.date, fmt: str):
     if fmt not in FORMATS:
         raise Problem(404, "format", f"Unknown format {fmt!r}: docx, pdf, xlsx or csv.")
     rendered = render(_compilation(campaign, date), fmt)
+    log_download(request, f"compilation.{fmt}", campaign, date.isoformat())
     response = HttpResponse(rendered.content, content_type=rendered.content_type)
     response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
     return response

@@ -41,6 +41,7 @@ from uptake.documents.projection import LABELS, WINDOW
 from uptake.documents.report import FORMATS
 from uptake.documents.report import render as render_document
 from uptake.lib.dbrouter import read_only_db
+from uptake.ops.downloads import log_download
 from uptake.units.models import Unit
 
 RANKED_SHOWN = 50  # units listed on a province's dashboard (the rest: see the status page)
@@ -388,6 +389,7 @@ def download(request, campaign: Campaign, day: str, fmt: str):
         raise Http404("unknown format")
     day = _day(campaign, day)
     rendered = render_document(_get_compilation(campaign, day), fmt)
+    log_download(request, f"compilation.{fmt}", campaign, day.isoformat())
     response = HttpResponse(rendered.content, content_type=rendered.content_type)
     response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
     return response

@@ -7,6 +7,7 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -41,12 +42,58 @@ class VisitInvalid(Exception):
         self.errors = errors
 
 
+# Kinship words that come before a person's name: "nhà ông Ba", "hộ bà Tư", "gặp chị Lan".
+HONORIFICS = {
+    "ông", "bà", "anh", "chị", "cô", "chú", "bác", "cụ", "dì", "cậu", "mợ", "thím", "em",
+    "mr", "mrs", "ms", "miss",
+}  # fmt: skip
+# The commonest family names: "Nguyễn Văn An" with no house number is a person, not an address.
+SURNAMES = {
+    "nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ",
+    "hồ", "ngô", "dương", "lý", "đinh", "trương", "lương", "lâm", "mai", "tạ", "cao", "châu",
+}  # fmt: skip
+# Words before a kinship word that make it a person's: "Nhà Ông Ba", "Gia đình Chị Lan".
+HOUSEHOLD_WORDS = {"nhà", "hộ", "đình", "gặp", "của", "cho", "với"}
+NAME_LABELS = re.compile(r"\b(họ và tên|họ tên|tên|name)\s*:", re.IGNORECASE)
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isalpha() and word[:1].isupper()
+
+
+def looks_like_a_name(text: str) -> bool:
+    """Whether ``text`` names a person: a kinship word before a capitalised word ("nhà ông
+    Ba", "chị Lan hẹn chiều"), "Tên: ...", or a family name and given names with no number
+    ("Nguyễn Văn An"). Place names that begin with such a word ("Cầu Ông Lãnh", "12 Bà
+    Triệu") are addresses: a capitalised kinship word after a capitalised word, or after a
+    house number, is part of a name of a place."""
+    if NAME_LABELS.search(text):
+        return True
+    words = [w.strip(".,;:()\"'") for w in text.split()]
+    words = [w for w in words if w]
+    for i, word in enumerate(words[:-1]):
+        if word.lower() not in HONORIFICS or not _capitalised(words[i + 1]):
+            continue
+        before = words[i - 1] if i else ""
+        household = before.lower() in HOUSEHOLD_WORDS  # "Nhà Ông Ba" is still a person
+        if _capitalised(word) and not household and (_capitalised(before) or before[:1].isdigit()):
+            continue  # "Cầu Ông Lãnh", "12 Bà Triệu": a street or a place
+        return True
+    if not any(ch.isdigit() for ch in text) and len(words) >= 2:
+        if words[0].lower() in SURNAMES and all(_capitalised(w) for w in words[:3]):
+            return True
+    return False
+
+
 def personal_data_error(text: str) -> str | None:
-    """Why ``text`` may not be stored (it looks like a phone number or an e-mail), or None."""
+    """Why ``text`` may not be stored (it looks like a phone number, an e-mail or a person's
+    name), or None. Households are told apart by house number or address only."""
     if PHONE_LIKE.search(text):
         return _("Do not write phone numbers: a house number or a short address is enough.")
     if "@" in text:
         return _("Do not write e-mail addresses: a house number or a short address is enough.")
+    if looks_like_a_name(text):
+        return _("Do not write people's names: a house number or a short address is enough.")
     return None
 
 
@@ -365,3 +412,43 @@ def _password() -> str:
     """Three groups of four letters and digits that cannot be misread: "k7hm-2xqa-9rtw"."""
     alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
     return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(3))
+
+
+# Personal data ---------------------------------------------------------------------------------
+
+
+def purge_visit_details(
+    *, days: int | None = None, now: datetime | None = None, dry_run: bool = False
+) -> list[tuple[Campaign, int]]:
+    """Clear the household label and the note of every visit of the campaigns that ended more
+    than ``days`` (VISIT_PURGE_DAYS) days ago, in their time zone. The counts stay: outcome,
+    smartphones, installs, hamlet, team, day and the link of a revisit to its first visit.
+
+    Returns each campaign purged now with its number of visits (none twice: a visit already
+    cleared is not counted again). Audited per campaign.
+    """
+    days = settings.VISIT_PURGE_DAYS if days is None else days
+    now = now or timezone.now()
+    done = []
+    ended = Campaign.objects.filter(end__lt=now.date() - timedelta(days=days - 1)).order_by("end")
+    for campaign in ended:
+        if campaign.end + timedelta(days=days) >= now.astimezone(campaign.tz).date():
+            continue  # not yet in the campaign's own time zone
+        visits = Visit.objects.filter(campaign=campaign).filter(~Q(household="") | ~Q(note=""))
+        if dry_run:
+            count = visits.count()
+        else:
+            with transaction.atomic():
+                count = visits.update(household="", note="")
+                if count:
+                    AuditEntry.objects.create(
+                        at=now,
+                        actor=None,
+                        action="visits.purge",
+                        object_type="campaign",
+                        object_id=campaign.slug,
+                        after={"visits": count, "days": days, "ended": campaign.end.isoformat()},
+                    )
+        if count:
+            done.append((campaign, count))
+    return done

@@ -148,6 +148,7 @@ def page_data(campaign: Campaign, user, hamlets, teams, due) -> dict:
             "login": _("Log in again to send the waiting visits."),
             "household": _("Give the house number or a short address."),
             "phone": _("Do not write phone numbers: a house number or a short address is enough."),
+            "name": _("Do not write people's names: a house number or a short address is enough."),
             "had": _("Already had the app cannot be more than the number of smartphones."),
             "now": _(
                 "Installed during the visit cannot be more than smartphones minus already had."

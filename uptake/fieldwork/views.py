@@ -29,6 +29,7 @@ from uptake.fieldwork import access, flyer, offline, progress
 from uptake.fieldwork.actions import VisitInvalid, create_member, record_visit, save_team
 from uptake.fieldwork.forms import TeamForm, VisitForm
 from uptake.fieldwork.models import Organisation, Outcome, Team
+from uptake.ops.downloads import log_download
 from uptake.units.models import Unit
 
 
@@ -360,6 +361,7 @@ def _team_form(request, campaign: Campaign, commune: Unit, team: Team | None):
 @campaign_view
 def flyer_page(request, campaign: Campaign, code: str):
     hamlet = _get_hamlet_for_user(request, campaign, code)
+    log_download(request, "flyer", campaign, hamlet.code)
     return HttpResponse(flyer.render_html(campaign, hamlet))
 
 
@@ -368,6 +370,7 @@ def flyer_page(request, campaign: Campaign, code: str):
 @campaign_view
 def flyer_pdf(request, campaign: Campaign, code: str):
     hamlet = _get_hamlet_for_user(request, campaign, code)
+    log_download(request, "flyer.pdf", campaign, hamlet.code)
     response = HttpResponse(
         flyer.render_pdf(campaign, hamlet, base_url=request.build_absolute_uri("/")),
         content_type="application/pdf",

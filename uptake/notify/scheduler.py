@@ -57,6 +57,7 @@ class Scheduler:
     def __init__(self, name: str | None = None):
         self.name = name or worker_name()
         self.stopping = threading.Event()
+        self.cleaned_on = None  # the day of this scheduler's last daily clean-up
 
     # --- settings ------------------------------------------------------------------------
 
@@ -238,6 +239,7 @@ class Scheduler:
         """Plan, run every due job, send what is due. One pass: what ``--once`` does."""
         counts: Counter = Counter()
         counts["planned"] = self.plan()
+        counts.update(self.clean_up_daily())
         while not self.stopping.is_set():
             run = self.claim()
             if run is None:
@@ -255,6 +257,22 @@ class Scheduler:
             if tried < channels.BATCH:
                 break
         return counts
+
+    def clean_up_daily(self) -> Counter:
+        """Once a day: clear visit details past VISIT_PURGE_DAYS (personal data, #8) and forget
+        old idempotency keys. Both are idempotent, so several schedulers may do it."""
+        today = timezone.now().date()
+        if self.cleaned_on == today:
+            return Counter()
+        from uptake.api.idempotency import forget_old_keys
+        from uptake.fieldwork.actions import purge_visit_details
+
+        done = Counter()
+        for _campaign, count in purge_visit_details():
+            done["visits_purged"] += count
+        done["keys_forgotten"] += forget_old_keys()
+        self.cleaned_on = today
+        return +done  # only what was done: no zero counts
 
     def seconds_to_next(self, poll: float) -> float:
         """How long to sleep: until the next job time, retry or lease end, at most ``poll``."""

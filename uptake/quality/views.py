@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from uptake.accounts.models import Profile, profile_of
 from uptake.campaigns.models import Campaign, Participation
 from uptake.lib.text import fold
+from uptake.ops.downloads import log_download
 from uptake.quality import exporters, roster
 from uptake.quality.actions import (
     QualityInvalid,
@@ -539,6 +540,8 @@ def sample_new(request, campaign: Campaign, code: str):
 @campaign_view
 def sample(request, campaign: Campaign, pk: int):
     found = _get_sample_for_user(request, campaign, pk)
+    # The printable checklist names the drawn people or households: who looked is logged.
+    log_download(request, "sample-checklist", campaign, f"{found.unit.code} #{found.pk}")
     group = campaign.groups.filter(key=found.group).first()
     return _render(
         request,
@@ -642,6 +645,7 @@ def roster_import(request, campaign: Campaign, code: str):
 @campaign_view
 def roster_export(request, campaign: Campaign, code: str):
     participation = _get_unit_for_user(request, campaign, code)
+    log_download(request, "roster.xlsx", campaign, participation.unit.code)
     return _xlsx(exporters.RosterExporter(campaign, participation.unit))
 
 
@@ -651,6 +655,7 @@ def roster_export(request, campaign: Campaign, code: str):
 def roster_template(request, campaign: Campaign):
     if not _scope_roots(profile_of(request.user), campaign):
         raise Http404("the user takes no part in this campaign")
+    log_download(request, "roster-template.xlsx", campaign)
     return _xlsx(exporters.RosterTemplate())
 
 

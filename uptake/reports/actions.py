@@ -214,7 +214,8 @@ def submit_report(
         # A clock time without an offset is the campaign's clock.
         received_at = received_at.replace(tzinfo=campaign.tz)
     errors: list[FieldError] = check_date(campaign, day)
-    participation = campaign.participations.filter(unit=unit).first()
+    # A slice, not first(): (campaign, unit) is unique, an ORDER BY would only cost (#7).
+    participation = next(iter(campaign.participations.filter(unit=unit)[:1]), None)
     if participation is None:
         raise ReportInvalid([FieldError("unit", _("This unit does not report in this campaign."))])
     if not errors:
@@ -317,8 +318,6 @@ def _raise_if(errors: list[FieldError]) -> None:
 
 
 def _locked_report(campaign: Campaign, unit: Unit, day: date) -> Report | None:
-    return (
-        Report.objects.select_for_update()
-        .filter(campaign=campaign, unit=unit, date=day)
-        .first()
-    )
+    # A slice, not first(): (campaign, unit, date) is unique, an ORDER BY would only cost.
+    locked = Report.objects.select_for_update().filter(campaign=campaign, unit=unit, date=day)[:1]
+    return next(iter(locked), None)

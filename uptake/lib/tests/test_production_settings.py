@@ -22,9 +22,10 @@ PRODUCTION = {
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    # The browser tests allow async-unsafe calls in this process: not in production.
+    skip = ("DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE")
+    environment = {k: v for k, v in os.environ.items() if k not in skip}
     environment.update(PRODUCTION, **env)
-    environment.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

@@ -29,16 +29,6 @@ def source_label(value: str) -> str:
 
 
 @register.filter
-def bar_width(value) -> str:
-    """A percentage for a CSS width, between 0 and 100, always with a dot: "95.1"."""
-    try:
-        number = min(max(float(value), 0.0), 100.0)
-    except (TypeError, ValueError):
-        return "0"
-    return f"{number:.1f}"
-
-
-@register.filter
 def bar_step(value) -> int:
     """A percentage as a whole step from 0 to 100 (rounded down, so that a bar short of its
     target never reaches the mark), for the classes of css/bars.css: ``w-95``, ``at-60``."""

@@ -9,6 +9,31 @@
   var LAST = "uptake.visits.hamlet." + data.campaign;
   var KEEP_SENT = 30;
   var PHONE = /\+?\d(?:[\s.\-()]*\d){7,}/;
+  /* People's names, as the server sees them (fieldwork/actions.py looks_like_a_name): a
+     kinship word before a capitalised word ("nhà ông Ba", "chị Lan"), but not in a place's
+     name ("12 Bà Triệu", "Cầu Ông Lãnh"); "Tên: ..."; a family name with no house number. */
+  var KIN = ["ông", "bà", "anh", "chị", "cô", "chú", "bác", "cụ", "dì", "cậu", "mợ", "thím",
+    "em", "mr", "mrs", "ms", "miss"];
+  var HOME = ["nhà", "hộ", "đình", "gặp", "của", "cho", "với"];
+  var SURNAMES = ["nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng",
+    "bùi", "đỗ", "hồ", "ngô", "dương", "lý", "đinh", "trương", "lương", "lâm", "mai", "tạ",
+    "cao", "châu"];
+  function cap(w) { return !!w && w.charAt(0) !== w.charAt(0).toLowerCase(); }
+  function isName(text) {
+    if (/(^|[^\wÀ-ỹ])(họ và tên|họ tên|tên|name)\s*:/i.test(text)) return true;
+    var words = text.split(/\s+/).map(function (w) {
+      return w.replace(/^[.,;:()"']+|[.,;:()"']+$/g, "");
+    }).filter(Boolean);
+    for (var i = 0; i < words.length - 1; i++) {
+      if (KIN.indexOf(words[i].toLowerCase()) < 0 || !cap(words[i + 1])) continue;
+      var before = i ? words[i - 1] : "";
+      var home = HOME.indexOf(before.toLowerCase()) >= 0;
+      if (cap(words[i]) && !home && (cap(before) || /^\d/.test(before))) continue;
+      return true;
+    }
+    return !/\d/.test(text) && words.length >= 2 &&
+      SURNAMES.indexOf(words[0].toLowerCase()) >= 0 && words.slice(0, 3).every(cap);
+  }
   var form = document.getElementById("visit-form");
   var sending = false, timer = null, delay = 5000, blocked = false;
 
@@ -59,6 +84,8 @@
     if (!v.household) return [T.household, "household"];
     if (PHONE.test(v.household) || v.household.indexOf("@") >= 0) return [T.phone, "household"];
     if (PHONE.test(v.note)) return [T.phone, "note"];
+    if (isName(v.household)) return [T.name, "household"];
+    if (isName(v.note)) return [T.name, "note"];
     if (v.already_had > v.smartphones) return [T.had, "already_had"];
     if (v.installed_now > v.smartphones - v.already_had) return [T.now, "installed_now"];
     if (v.outcome === "installed" && !v.installed_now) return [T.installed, "installed_now"];
@@ -145,7 +172,8 @@
     fetch(data.urls.api, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(),
+        "Idempotency-Key": next.v.id },
       body: JSON.stringify(next.v)
     }).then(function (r) {
       if (r.status === 200 || r.status === 201) {
@@ -154,7 +182,9 @@
         blocked = false;
         return "next";
       }
-      if (r.status >= 500) throw new Error(r.status);
+      // The server or its database is down (5xx, 503 with Retry-After), too busy (429) or
+      // too slow (408): the visit stays waiting and is sent again later, never dropped.
+      if (r.status >= 500 || r.status === 429 || r.status === 408) throw new Error(r.status);
       return r.json().catch(function () { return {}; }).then(function (body) {
         var errors = body.errors || [];
         var field = errors.length ? errors[0].field : "";
