@@ -37,16 +37,14 @@ class SubmitRaceTestCase(ThreadedTestCase):
         report = Report.objects.get()
         revisions = list(Revision.objects.filter(report=report).order_by("number"))
         self.assertEqual([r.number for r in revisions], [1, 2])
-        self.assertEqual(
-            sorted(r.figures["staff"]["installed"] for r in revisions), [38, 39]
-        )
+        self.assertEqual(sorted(r.figures["staff"]["installed"] for r in revisions), [38, 39])
         self.assertEqual(report.revision, 2)
         self.assertEqual(report.figures, revisions[1].figures, "the report holds the later one")
         self.assertLessEqual(revisions[0].submitted_at, revisions[1].submitted_at)
         actions_ = list(
-            AuditEntry.objects.filter(object_type="report").order_by("pk").values_list(
-                "action", flat=True
-            )
+            AuditEntry.objects.filter(object_type="report")
+            .order_by("pk")
+            .values_list("action", flat=True)
         )
         self.assertEqual(actions_, ["report.submit", "report.revise"])
 
