@@ -25,7 +25,7 @@ class JobRunAdminTestCase(NotifyTestCase):
         self.assertContains(response, "&quot;notified&quot;: 3")
         run = self.run_of(Job.MORNING_REMINDER)
         response = self.client.get(f"{URL}{run.pk}/change/")
-        self.assertContains(response, "Ngày 17 tháng 8 năm 2020")
+        self.assertContains(response, "17/08/2020")
         self.assertContains(response, "&quot;notified&quot;: 3")
         self.assertNotContains(response, "deletelink")  # deleting a run would let it run again
 
