@@ -154,7 +154,10 @@ async def _burst(run: Run, url: str, payloads: list[tuple[str, dict]], args) -> 
         # As behind the production proxy, which speaks HTTPS to the phones.
         headers = {"X-Forwarded-Proto": "https"}
         timeout = aiohttp.ClientTimeout(total=30)
-        connector = aiohttp.TCPConnector(limit=1)
+        # A new connection per request, as an HTTP proxy in front of gunicorn opens by default
+        # (nginx's proxy_pass): gunicorn's workers then share the requests. Kept alive, each
+        # connection stays with the worker that accepted it.
+        connector = aiohttp.TCPConnector(limit=1, force_close=not args.keep_alive)
         async with aiohttp.ClientSession(
             headers=headers, timeout=timeout, connector=connector
         ) as session:
@@ -301,6 +304,11 @@ def main() -> None:
     parser.add_argument("--units", type=int, help="only the first N units (a quick run)")
     parser.add_argument("--max-seconds", type=float, default=240, help="per phase (240)")
     parser.add_argument("--no-floor", action="store_true", help="skip the floor")
+    parser.add_argument(
+        "--keep-alive",
+        action="store_true",
+        help="keep each client's connection open between its requests",
+    )
     parser.add_argument(
         "--async-commit",
         action="store_true",

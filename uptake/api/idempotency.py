@@ -27,6 +27,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Status
 from ninja.responses import NinjaJSONEncoder
 
@@ -87,8 +88,10 @@ def _as_response(result, schema) -> HttpResponse:
 def _replay(stored: IdempotencyKey, digest: str) -> HttpResponse:
     if stored.request_hash != digest:
         return error(
-            "This Idempotency-Key was already used for a different request: "
-            "send a new key with each new request."
+            _(
+                "This Idempotency-Key was already used for a different request: "
+                "send a new key with each new request."
+            )
         )
     response = HttpResponse(stored.response_body, status=stored.response_status, content_type=JSON)
     response["Idempotent-Replayed"] = "true"
@@ -111,7 +114,7 @@ def idempotent(request: HttpRequest, key: str | None, run: Callable, schema=None
     if key is None:
         return run()
     if not VALID_KEY.match(key):
-        return error("Give an Idempotency-Key of 1 to 255 printable characters, such as a UUID.")
+        return error(_("Give an Idempotency-Key of 1 to 255 printable characters, such as a UUID."))
     digest = request_hash(request)
     user = request.user
     for attempt in range(3):

@@ -87,7 +87,14 @@ class DatabaseUnavailableMiddleware:
 
 def database_unavailable(request, exception) -> HttpResponse:
     """Log the database error and answer 503 (the middleware, and the API's handler)."""
-    log.error("database unavailable: %s %s: %s", request.method, request.path, exception)
+    # With its traceback: "no such table" (a missing migrate) is an OperationalError too.
+    log.error(
+        "database unavailable: %s %s: %s",
+        request.method,
+        request.path,
+        exception,
+        exc_info=exception,
+    )
     return unavailable(request)
 
 

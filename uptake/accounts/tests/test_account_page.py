@@ -63,7 +63,7 @@ class AccountPageTest(BaseTestCase):
         self.assertEqual(stored.revoked_at, timezone.now())
         api = self.client_class().get("/api/v1/units", HTTP_AUTHORIZATION=f"Bearer {token}")
         self.assertEqual(api.status_code, 401)
-        self.assertContains(self.client.get("/account/"), "revoked on 17/08/2020")
+        self.assertContains(self.client.get("/account/"), "đã thu hồi ngày 17/08/2020")
 
     def test_nobody_revokes_someone_elses_token(self):
         self.token(self.lan)

@@ -8,8 +8,15 @@ steered towards the test data (the real campaign, unit, hamlet, day), so that th
 still be whole: every report has its revisions 1..n and its audit entries, no revision or
 idempotency key is left without what it belongs to.
 
-A bounded run (``FUZZ_EXAMPLES`` per operation and mode, derandomised so that every run of
-``make test`` sends the same requests); raise ``FUZZ_EXAMPLES`` to look harder.
+A bounded run (``FUZZ_EXAMPLES`` per operation and mode, 12 by default: about 20 seconds,
+derandomised so that every run of ``make test`` sends the same requests). To look harder:
+``FUZZ_EXAMPLES=300 FUZZ_RANDOM=1 FUZZ_VERBOSE=1`` (new examples each run, and the statuses
+each operation reached).
+
+What it found, on PostgreSQL: a NUL character in a report's note, a visit's household label or
+note, or a search (``GET /api/v1/units?q=%00``) made the database fail with a 500 ("PostgreSQL
+text fields cannot contain NUL"), and so would an unpaired surrogate (``"\\ud800"`` in JSON).
+Such text is now refused first (uptake/lib/guards.py, UnstorableTextMiddleware).
 """
 
 from __future__ import annotations

@@ -5,17 +5,20 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from datetime import timedelta
 from unittest import mock
 
 from django.test import Client
 
+from uptake.api.idempotency import forget_old_keys
 from uptake.api.models import IdempotencyKey
 from uptake.fieldwork.models import Visit
 from uptake.fieldwork.tests.base import FieldworkTestCase
+from uptake.notify.scheduler import Scheduler
 from uptake.reports import actions
 from uptake.reports.models import AuditEntry, Report, Revision
 from uptake.reports.tests.threads import ThreadedTestCase
-from uptake.test import BaseTestCase, figures
+from uptake.test import NOW, BaseTestCase, figures
 
 REPORTS = "/api/v1/reports"
 VISITS = "/api/v1/visits"
@@ -41,6 +44,10 @@ def post(client, url, data, key=None, headers=None, raw=None):
 
 
 class ReportIdempotencyTestCase(BaseTestCase):
+    def setUp(self):
+        super().setUp()
+        self.client.cookies.load({"django_language": "en"})
+
     def send(self, data=None, key="k-1", user=None, raw=None):
         return post(
             self.client, REPORTS, data or report_body(), key, self.bearer(user or self.lan), raw
@@ -135,6 +142,16 @@ class ReportIdempotencyTestCase(BaseTestCase):
         self.send(key=None)
         self.assertEqual(Report.objects.get().revision, 2)
         self.assertEqual(IdempotencyKey.objects.count(), 0)
+
+    def test_keys_are_forgotten_after_thirty_days(self):
+        self.send(key="old")
+        IdempotencyKey.objects.update(created_at=NOW - timedelta(days=31))
+        self.send(key="new")
+        self.assertEqual(forget_old_keys(), 1)
+        self.assertEqual(list(IdempotencyKey.objects.values_list("key", flat=True)), ["new"])
+        # The scheduler does it once a day.
+        IdempotencyKey.objects.update(created_at=NOW - timedelta(days=31))
+        self.assertEqual(Scheduler("test").run_due()["keys_forgotten"], 1)
 
     def test_the_header_is_in_the_openapi_schema(self):
         schema = self.client.get("/api/v1/openapi.json").json()

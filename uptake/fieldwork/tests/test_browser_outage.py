@@ -35,7 +35,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 def test_visits_stay_waiting_through_a_503_and_a_429_and_are_sent_after(
     transactional_db,
     live_server,
-    nine_today,
+    nine_today,  # noqa: F811
     browser,  # noqa: F811
 ):
     today = nine_today.date()

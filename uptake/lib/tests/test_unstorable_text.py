@@ -40,6 +40,10 @@ class UnstorableTest(SimpleTestCase):
 
 
 class UnstorableTextTestCase(FieldworkTestCase):
+    def setUp(self):
+        super().setUp()
+        self.client.cookies.load({"django_language": "en"})
+
     def post(self, url, body):
         return self.client.post(url, body, content_type="application/json", **self.bearer(self.lan))
 
