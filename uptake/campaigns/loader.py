@@ -362,15 +362,16 @@ def load_campaign(data: Any) -> tuple[Campaign, dict[str, int]]:
                 campaign.loaded_at = timezone.now()  # when the file last changed the campaign
                 campaign.save()
 
-        _sync_options(campaign, campaign.groups, Group, {
+        groups = {
             key: {
                 "name": group.name,
                 "target_percent": Decimal(str(group.target_percent)).quantize(Decimal("0.01")),
                 "position": position,
             }
             for position, (key, group) in enumerate(spec.groups.items())
-        })
-        _sync_options(campaign, campaign.activities, Activity, {
+        }
+        _sync_options(campaign, campaign.groups, Group, groups)
+        activities = {
             key: {
                 "name": activity.name,
                 "unit": activity.unit,
@@ -378,7 +379,8 @@ def load_campaign(data: Any) -> tuple[Campaign, dict[str, int]]:
                 "position": position,
             }
             for position, (key, activity) in enumerate(spec.activities.items())
-        })
+        }
+        _sync_options(campaign, campaign.activities, Activity, activities)
 
         today = campaign.today()
         # A unit added to a running campaign is expected from today, not from day one.
@@ -488,9 +490,8 @@ def _upsert_units(spec: CampaignSpec) -> dict[str, Unit]:
             unit.parent = units[parent_node.code] if parent_node else None
             unit.households = node.households
             unit.set_derived()
-            if unit.pk is not None and before != (
-                unit.name, unit.kind, unit.parent_id, unit.households, unit.path
-            ):
+            after = (unit.name, unit.kind, unit.parent_id, unit.households, unit.path)
+            if unit.pk is not None and before != after:
                 changed.append(unit)
                 if before[4] and before[4] != unit.path:
                     moved.append(before[4])
