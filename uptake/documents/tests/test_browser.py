@@ -19,7 +19,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 
 from uptake.accounts.models import Profile
-from uptake.browser import log_in, watch
+from uptake.browser import CHROMIUM, log_in, watch
 from uptake.campaigns.loader import load_campaign
 from uptake.documents.actions import make_draft
 from uptake.documents.models import Compilation, State
@@ -31,15 +31,6 @@ from uptake.units.models import Unit
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are safe.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 SHOTS = Path("/tmp/shots")
 
 pytestmark = [
@@ -61,16 +52,6 @@ def today_at_compile_time():
     moment = datetime(today.year, today.month, today.day, 16, 40, tzinfo=VN)
     with time_machine.travel(moment, tick=True):
         yield today
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_the_coordinator_refreshes_writes_approves_and_downloads_the_report(

@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from uptake.accounts.models import Profile
-from uptake.browser import watch
+from uptake.browser import CHROMIUM, watch
 from uptake.campaigns.loader import load_campaign
 from uptake.fieldwork.models import Team, Visit
 from uptake.fieldwork.tests.base import fieldwork_campaign
@@ -27,15 +27,6 @@ from uptake.units.models import Unit
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are safe.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 PHONE = {"width": 360, "height": 740}
 SHOTS = Path("/tmp/shots")
 
@@ -51,16 +42,6 @@ def nine_today():
     moment = datetime(today.year, today.month, today.day, 9, 0, tzinfo=VN)
     with time_machine.travel(moment, tick=True):
         yield moment
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_a_member_records_three_visits_offline_and_they_are_sent_once_back_online(

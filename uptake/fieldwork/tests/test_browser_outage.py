@@ -22,7 +22,6 @@ from uptake.fieldwork.models import Team, Visit
 from uptake.fieldwork.tests.base import fieldwork_campaign
 from uptake.fieldwork.tests.test_browser_offline import (  # noqa: F401 (fixtures)
     PHONE,
-    browser,
     nine_today,
     pytestmark,
 )
@@ -36,7 +35,7 @@ def test_visits_stay_waiting_through_a_503_and_a_429_and_are_sent_after(
     transactional_db,
     live_server,
     nine_today,  # noqa: F811
-    browser,  # noqa: F811
+    browser,
 ):
     today = nine_today.date()
     start, target, end = (today + timedelta(days=n) for n in (-3, 3, 10))

@@ -19,7 +19,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 
 from uptake.accounts.models import Profile
-from uptake.browser import ARGS, CHROMIUM, log_in, watch
+from uptake.browser import CHROMIUM, log_in, watch
 from uptake.campaigns.loader import load_campaign
 from uptake.documents.actions import make_draft
 from uptake.documents.tests.base import district_data
@@ -60,16 +60,6 @@ def today_at_ten():
         datetime(today.year, today.month, today.day, 10, 0, tzinfo=VN), tick=True
     ):
         yield today
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def a_campaign(today):

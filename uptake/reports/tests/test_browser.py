@@ -16,7 +16,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 
 from uptake.accounts.models import Profile
-from uptake.browser import log_in, watch
+from uptake.browser import CHROMIUM, log_in, watch
 from uptake.campaigns.loader import load_campaign
 from uptake.reports.actions import submit_report
 from uptake.test import PASSWORD, VN, campaign_data, figures
@@ -25,15 +25,6 @@ from uptake.units.models import Unit
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are safe.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 SHOTS = Path("/tmp/shots")
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
@@ -67,16 +58,6 @@ def today_at_ten():
         datetime(today.year, today.month, today.day, 10, 0, tzinfo=VN), tick=True
     ):
         yield today
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_a_reporter_submits_and_the_coordinator_sees_the_unit_on_time(

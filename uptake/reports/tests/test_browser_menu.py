@@ -15,7 +15,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 
 from uptake.accounts.models import Profile
-from uptake.browser import ARGS, CHROMIUM, log_in, watch
+from uptake.browser import CHROMIUM, log_in, watch
 from uptake.campaigns.loader import load_campaign
 from uptake.fieldwork.actions import record_visit
 from uptake.fieldwork.tests.base import fieldwork_campaign
@@ -42,16 +42,6 @@ def today_at_ten():
         datetime(today.year, today.month, today.day, 10, 0, tzinfo=VN), tick=True
     ):
         yield today
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_the_menu_folds_on_a_phone_and_use_fills_the_form_in_place(
