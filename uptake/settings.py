@@ -124,6 +124,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # One test database per test process, so that two suites on one server never collide.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+    if envbool("DB_SERVER_SIDE_BINDING", "true"):
+        DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2}
 # A read-only PostgreSQL replica of the primary (streaming replication): the read-only pages
 # (status page, dashboard, the API's summary) read from it on GET; everything else, and every
 # write, goes to the primary. See uptake/lib/dbrouter.py and the README ("Production at scale").

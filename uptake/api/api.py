@@ -17,7 +17,7 @@ from uptake.accounts.models import ApiToken, profile_of
 from uptake.api import ratelimit
 from uptake.api.idempotency import HEADER as IDEMPOTENCY_KEY
 from uptake.api.idempotency import KEY_HELP, idempotent
-from uptake.campaigns.models import Campaign
+from uptake.campaigns.models import Campaign, Participation
 from uptake.lib import guards
 from uptake.lib.dbrouter import reads_on_replica
 from uptake.reports.actions import ReportInvalid, check_date, submit_report
@@ -208,11 +208,17 @@ def post_report(
     idempotency_key: str | None = Header(None, alias=IDEMPOTENCY_KEY, description=KEY_HELP),
 ):
     def run():
-        campaign = _campaign(payload.campaign)
-        unit = _unit(payload.unit)
+        # The campaign, the unit and its participation in one query (#7); when one is not
+        # found, the lookups one by one say which.
+        participation = Participation.find(payload.campaign, payload.unit)
+        if participation is None:
+            campaign, unit = _campaign(payload.campaign), _unit(payload.unit)
+        else:
+            campaign, unit = participation.campaign, participation.unit
         report = submit_report(
             campaign=campaign,
             unit=unit,
+            participation=participation,
             day=payload.date,
             figures=payload.figures,
             activities=payload.activities,

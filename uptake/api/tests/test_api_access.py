@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import time_machine
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from uptake.accounts.models import ApiToken
@@ -82,6 +83,36 @@ class TokenTestCase(BaseTestCase):
         response = self.client.get("/api/v1/campaigns", **headers)
         self.assertEqual(response.status_code, 200)
         self.assertEqual(ApiToken.objects.get().last_used_at, NOW)
+
+    def test_its_use_is_written_at_most_once_a_minute(self):
+        headers = self.bearer(self.lan)
+        self.client.get("/api/v1/campaigns", **headers)
+        with time_machine.travel(NOW + timedelta(seconds=59)):
+            self.client.get("/api/v1/campaigns", **headers)
+        self.assertEqual(ApiToken.objects.get().last_used_at, NOW)
+        with time_machine.travel(NOW + timedelta(minutes=1)):
+            self.client.get("/api/v1/campaigns", **headers)
+        self.assertEqual(ApiToken.objects.get().last_used_at, NOW + timedelta(minutes=1))
+
+    def test_the_lookup_brings_the_user_the_profile_and_its_unit_paths_in_one_query(self):
+        token, path = ApiToken.issue(self.minh), self.unit("870").path
+        with self.assertNumQueries(2):  # and the first use of the token, written
+            found = ApiToken.lookup(token)
+            self.assertEqual(found.user, self.minh)
+            self.assertEqual(found.user.profile.role, "coordinator")
+            self.assertEqual(found.user.profile.unit_paths(), [path])
+            self.assertFalse(found.user.profile.is_admin)
+        # A field the query did not read (a date-time) is loaded when asked for, not made up.
+        self.assertEqual(found.user.date_joined, self.minh.date_joined)
+
+    def test_a_superuser_without_a_profile_is_given_one(self):
+        boss = User.objects.create_superuser("boss", "boss@example.org", "pw")
+        token = ApiToken.issue(boss)
+        response = self.client.get(
+            "/api/v1/campaigns", HTTP_AUTHORIZATION=f"Bearer {token}", secure=True
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(boss.profile.role, "admin")
 
 
 class RoleAccessTestCase(BaseTestCase):

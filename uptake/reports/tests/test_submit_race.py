@@ -2,7 +2,7 @@
 
 The threads commit for real (uptake.reports.tests.threads), each through its own connection.
 On PostgreSQL both first find no report and both try to create it: the unique constraint lets
-one in, the other waits for it and becomes its revision 2. On SQLite the write lock taken at
+one in, the other waits for it, is refused, runs again and becomes its revision 2. On SQLite the write lock taken at
 the start of the transaction queues the second behind the first.
 """
 
@@ -57,17 +57,17 @@ class SubmitRaceTestCase(ThreadedTestCase):
             self.skipTest("SQLite's write lock queues the second before it can look")
         # Both look for the report, find none, and only then go on to create it.
         both_looked = threading.Barrier(2)
-        locked = actions._locked_report
+        recent = actions.recent_reports
         calls = threading.local()
 
         def look(*args):
-            found = locked(*args)
+            found = recent(*args)
             if not getattr(calls, "done", False):
                 calls.done = True
                 both_looked.wait(10)
             return found
 
-        with mock.patch("uptake.reports.actions._locked_report", side_effect=look):
+        with mock.patch("uptake.reports.actions.recent_reports", side_effect=look):
             self.together(self.submitter(self.lan, (41, 39)), self.submitter(self.minh, (41, 38)))
         self.assert_both_kept()
 
