@@ -6,8 +6,12 @@ unit, then submits one report for every unit (about 19,000) through POST /api/v1
 from many concurrent clients (asyncio + aiohttp, one connection and one token each), in a
 random order. Then checks in the database that every report is stored exactly once.
 
+As on the 7th day of a real campaign, the units' reports of the six days before are in the
+database (make_nation.fill_history, about 115,000) and each unit sends figures a little above
+its latest ones (a lower figure needs a note and would be refused).
+
 In the same run it measures the FLOOR: a bare Django view that inserts the same row with no
-checks (bench/floor.py), served the same way by gunicorn, on the day before; its rows are
+checks (bench/floor.py), served the same way by gunicorn, on the next day; its rows are
 deleted before the product's run. Prints reports/s, p50 and p99 latency, errors, lost and
 duplicated reports for both, and the product's throughput as a share of the floor's.
 
@@ -38,7 +42,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _common  # noqa: E402
-from make_nation import nation_file  # noqa: E402
+from make_nation import fill_history, nation_file  # noqa: E402
 
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 
@@ -120,6 +124,7 @@ class Run:
     sent: int = 0
     statuses: dict[int | str, int] = field(default_factory=dict)
     latencies: list[float] = field(default_factory=list)
+    finished: list[float] = field(default_factory=list)  # when each answer came, from the start
     seconds: float = 0.0
     samples: list[str] = field(default_factory=list)  # a few error bodies
 
@@ -134,6 +139,15 @@ class Run:
     @property
     def rate(self) -> float:
         return self.ok / self.seconds if self.seconds else 0.0
+
+    def pace(self, parts: int = 5) -> list[float]:
+        """Answers a second in each fifth of the run: a pace that falls shows a cost that grows
+        with the number of rows stored."""
+        width = self.seconds / parts
+        counts = [0] * parts
+        for at in self.finished:
+            counts[min(parts - 1, int(at / width))] += 1
+        return [n / width for n in counts]
 
     def percentile(self, p: float) -> float:
         if not self.latencies:
@@ -178,13 +192,14 @@ async def _burst(run: Run, url: str, payloads: list[tuple[str, dict]], args) -> 
                 except (aiohttp.ClientError, TimeoutError) as exc:
                     status, body = type(exc).__name__, b""
                 run.latencies.append(time.perf_counter() - start)
+                run.finished.append(time.perf_counter() - began)
                 run.statuses[status] = run.statuses.get(status, 0) + 1
                 if status != 201 and len(run.samples) < 3:
                     run.samples.append(f"{status}: {body[:300].decode(errors='replace')}")
 
-    start = time.perf_counter()
+    began = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(args.clients)))
-    run.seconds = time.perf_counter() - start
+    run.seconds = time.perf_counter() - began
 
 
 async def _warm_up(base: str, token: str, n: int) -> None:
@@ -246,6 +261,42 @@ def unit_tokens(units) -> dict[str, str]:
     return tokens
 
 
+def latest_figures(campaign) -> dict[int, dict]:
+    """Each unit's figures in its latest report (a unit may have missed every day)."""
+    from uptake.reports.models import Report
+
+    latest = {}
+    for unit_id, figures in (
+        Report.objects.filter(campaign=campaign).order_by("date").values_list("unit_id", "figures")
+    ):
+        latest[unit_id] = figures
+    return latest
+
+
+def raised(figures: dict, rng: random.Random) -> dict:
+    """The day's figures: as many phones, up to 3% more of them with the app installed."""
+    return {
+        key: {
+            "with_smartphone": group["with_smartphone"],
+            "installed": min(
+                group["with_smartphone"],
+                group["installed"] + rng.randint(0, max(1, group["with_smartphone"] // 33)),
+            ),
+        }
+        for key, group in figures.items()
+    }
+
+
+def fresh(participation, rng: random.Random) -> dict:
+    """First figures, for a unit with no report yet."""
+    staff = rng.randint(10, 60)
+    figures = {"staff": {"with_smartphone": staff, "installed": rng.randint(0, staff)}}
+    if "residents" in participation.groups:
+        residents = rng.randint(1000, 15000)
+        figures["residents"] = {"with_smartphone": residents, "installed": rng.randint(0, 500)}
+    return figures
+
+
 def stored(campaign, day, units: int) -> dict[str, int]:
     """Reports of ``day`` in the database: stored, lost (no report) and duplicated (extra
     revisions of one unit's report)."""
@@ -280,6 +331,7 @@ def show(run: Run, check: dict[str, int], units: int) -> None:
         f" reports/s; latency p50 {p50:,.0f} ms, p99 {p99:,.0f} ms; errors {run.errors:,};"
         f" lost {check['lost']:,}, duplicated {check['duplicated']:,}"
     )
+    print(f"   {run.label}: answers/s by fifth of the run: {', '.join(f'{r:,.0f}' for r in run.pace())}")
     if run.sent < units:
         print(f"   {run.label}: stopped at --max-seconds with {units - run.sent:,} unsent")
     if run.errors:
@@ -330,22 +382,16 @@ def main() -> None:
 
         today = _common.campaign_today()
         campaign, _stats = load_campaign(nation_file(today - timedelta(days=6), 7))
+        history = fill_history(campaign, 6)
         participations = list(campaign.participations.select_related("unit").order_by("unit__path"))
         if args.units:
             participations = participations[: args.units]
         tokens = unit_tokens([p.unit for p in participations])
         rng = random.Random(15)
+        latest = latest_figures(campaign)
         payloads = []
         for p in participations:
-            figures = {
-                "staff": {
-                    "with_smartphone": (w := rng.randint(10, 60)),
-                    "installed": rng.randint(0, w),
-                }
-            }
-            if "residents" in p.groups:
-                w = rng.randint(1000, 15000)
-                figures["residents"] = {"with_smartphone": w, "installed": rng.randint(0, w)}
+            figures = raised(latest[p.unit_id], rng) if p.unit_id in latest else fresh(p, rng)
             payload = {"campaign": campaign.slug, "unit": p.unit.code, "figures": figures}
             payloads.append((tokens[p.unit.code], payload))
         rng.shuffle(payloads)
@@ -359,13 +405,13 @@ def main() -> None:
 
         threads = f" x {args.threads} threads" if args.worker_class == "gthread" else ""
         _common.print_facts(
-            f"burst: {units:,} units, {args.clients} clients, gunicorn {args.workers} x"
+            f"burst: {units:,} units ({history:,} reports of 6 days before), {args.clients} clients, gunicorn {args.workers} x"
             f" {args.worker_class}{threads}, {args.db}"
             + (", synchronous_commit=off" if args.async_commit else "")
         )
         floor = None
         if not args.no_floor:
-            day = today - timedelta(days=1)
+            day = today + timedelta(days=1)
             with Server(db, "floor_settings", args, log) as server:
                 floor = burst("floor", server, "/bench/floor/reports", dated(payloads, day), args)
             show(floor, stored(campaign, day, units), units)

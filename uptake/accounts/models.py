@@ -117,24 +117,22 @@ class ApiToken(models.Model):
     def lookup(cls, token: str) -> ApiToken | None:
         """The active token ``token`` of an active user (its use recorded), or None.
 
-        Every API call starts here, so it is one hand-written query (#7: the ORM took 1 ms of
-        CPU to build it, more than the database took to answer): the token, its user, the
-        user's profile and the paths of the profile's units, a row per unit. The user and the
-        profile hold only the fields read here; any other is loaded if asked for.
+        Every API call starts here, so it is one hand-written query (#7, uptake/lib/rawrows.py):
+        the token, its user, the user's profile and the paths of the profile's units, a row
+        per unit.
         """
         now = timezone.now()
-        rows = list(cls.objects.raw(_lookup_sql(), [cls.hash(token), now]))
+        rows = rawrows.select(_lookup_sql(), [cls.hash(token), now], *_lookup_columns())
         if not rows:
             return None
-        found = rows[0]
-        found.user = rawrows.joined(found, get_user_model(), "u_")
-        if found.p_id is not None:  # a superuser made by createsuperuser has no profile yet
-            profile = rawrows.joined(found, Profile, "p_")
-            profile._unit_paths = [row.unit_path for row in rows if row.unit_path is not None]
-            found.user.profile = profile
+        found, user, profile, _path = rows[0]
+        found.user = user
+        if profile is not None:  # a superuser made by createsuperuser has none yet
+            profile._unit_paths = [path for *_models, path in rows if path is not None]
+            user.profile = profile
         if found.last_used_at is None or now - found.last_used_at >= cls.USE_RECORDED_EVERY:
-            cls.objects.filter(pk=found.pk).update(last_used_at=now)
             found.last_used_at = now
+            rawrows.update(found, "last_used_at")
         return found
 
     @classmethod
@@ -159,16 +157,23 @@ class ApiToken(models.Model):
 
 
 @functools.cache
+def _lookup_columns() -> tuple[rawrows.Columns, ...]:
+    return (
+        rawrows.Columns(ApiToken, "t"),
+        rawrows.Columns(get_user_model(), "u", ["id", "username", "is_superuser", "is_active"]),
+        rawrows.Columns(Profile, "p"),
+    )
+
+
+@functools.cache
 def _lookup_sql() -> str:
     """ApiToken.lookup's query, written from the models' tables and columns."""
-    user, token = get_user_model(), ApiToken._meta
+    token, user, profile = _lookup_columns()
     units = Profile.units.through._meta
     return (
-        f"SELECT {', '.join(f't.{f.column}' for f in token.concrete_fields)},"
-        f" {rawrows.select_list(user, 'u', 'u_')}, {rawrows.select_list(Profile, 'p', 'p_')},"
-        f" un.path AS unit_path"
-        f" FROM {token.db_table} t"
-        f" INNER JOIN {user._meta.db_table} u ON u.id = t.user_id"
+        f"SELECT {token.sql}, {user.sql}, {profile.sql}, un.path"
+        f" FROM {ApiToken._meta.db_table} t"
+        f" INNER JOIN {get_user_model()._meta.db_table} u ON u.id = t.user_id"
         f" LEFT OUTER JOIN {Profile._meta.db_table} p ON p.user_id = u.id"
         f" LEFT OUTER JOIN {units.db_table} pu ON pu.profile_id = p.id"
         f" LEFT OUTER JOIN {Unit._meta.db_table} un ON un.id = pu.unit_id"

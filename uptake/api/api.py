@@ -17,10 +17,10 @@ from uptake.accounts.models import ApiToken, profile_of
 from uptake.api import ratelimit
 from uptake.api.idempotency import HEADER as IDEMPOTENCY_KEY
 from uptake.api.idempotency import KEY_HELP, idempotent
-from uptake.campaigns.models import Campaign, Participation
+from uptake.campaigns.models import Campaign
 from uptake.lib import guards
 from uptake.lib.dbrouter import reads_on_replica
-from uptake.reports.actions import ReportInvalid, check_date, submit_report
+from uptake.reports.actions import ReportInvalid, check_date, find_submission, submit_report
 from uptake.reports.models import Report, percent
 from uptake.reports.summary import build_summary
 from uptake.units.models import Unit
@@ -84,7 +84,8 @@ def on_permission_denied(request, exc):
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
     return api.create_response(
-        request, {"errors": [{"field": "authorization", "message": "A valid token is required."}]},
+        request,
+        {"errors": [{"field": "authorization", "message": "A valid token is required."}]},
         status=401,
     )
 
@@ -208,17 +209,17 @@ def post_report(
     idempotency_key: str | None = Header(None, alias=IDEMPOTENCY_KEY, description=KEY_HELP),
 ):
     def run():
-        # The campaign, the unit and its participation in one query (#7); when one is not
-        # found, the lookups one by one say which.
-        participation = Participation.find(payload.campaign, payload.unit)
-        if participation is None:
+        # The campaign, the unit, its participation and latest reports in one query (#7);
+        # when none is found, the lookups one by one say what is missing.
+        read = find_submission(payload.campaign, payload.unit, payload.date)
+        if read is None:
             campaign, unit = _campaign(payload.campaign), _unit(payload.unit)
         else:
-            campaign, unit = participation.campaign, participation.unit
+            campaign, unit = read.participation.campaign, read.participation.unit
         report = submit_report(
             campaign=campaign,
             unit=unit,
-            participation=participation,
+            read=read,
             day=payload.date,
             figures=payload.figures,
             activities=payload.activities,
@@ -310,14 +311,21 @@ class UnitOut(Schema):
     parent: str | None
 
 
-@api.get("/units", response=list[UnitOut], summary="Your units, searchable by name without diacritics")
+@api.get(
+    "/units", response=list[UnitOut], summary="Your units, searchable by name without diacritics"
+)
 def list_units(request, q: str = "", limit: int = 50):
     profile = profile_of(request.user)
     units = Unit.search(q) if q else Unit.objects.all()
     units = units.filter(profile.scope_q()).select_related("parent").order_by("path")
     limit = max(1, min(limit, 500))
     return [
-        {"code": u.code, "name": u.name, "kind": u.kind, "parent": u.parent.code if u.parent else None}
+        {
+            "code": u.code,
+            "name": u.name,
+            "kind": u.kind,
+            "parent": u.parent.code if u.parent else None,
+        }
         for u in units[:limit]
     ]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -10,7 +9,6 @@ from django.db import models
 from django.utils import timezone as django_tz
 from django.utils.translation import gettext_lazy as _
 
-from uptake.lib import rawrows
 from uptake.units.models import Unit
 
 
@@ -129,26 +127,3 @@ class Participation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} in {self.campaign}"
-
-    @classmethod
-    def find(cls, slug: str, code: str) -> Participation | None:
-        """The participation of the unit ``code`` in the campaign ``slug``, with the campaign
-        and the unit, in one hand-written query (#7: every report through the API asks)."""
-        found = next(iter(cls.objects.raw(_find_sql(), [slug, code])), None)
-        if found is not None:
-            found.campaign = rawrows.joined(found, Campaign, "c_")
-            found.unit = rawrows.joined(found, Unit, "u_")
-        return found
-
-
-@functools.cache
-def _find_sql() -> str:
-    columns = ", ".join(f"p.{f.column}" for f in Participation._meta.concrete_fields)
-    return (
-        f"SELECT {columns}, {rawrows.select_list(Campaign, 'c', 'c_')},"
-        f" {rawrows.select_list(Unit, 'u', 'u_')}"
-        f" FROM {Participation._meta.db_table} p"
-        f" INNER JOIN {Campaign._meta.db_table} c ON c.id = p.campaign_id"
-        f" INNER JOIN {Unit._meta.db_table} u ON u.id = p.unit_id"
-        f" WHERE c.slug = %s AND u.code = %s"
-    )

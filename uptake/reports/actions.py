@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from uptake.accounts.models import profile_of
 from uptake.campaigns.models import Campaign, Participation
+from uptake.lib import rawrows
 from uptake.reports.models import AuditEntry, Report, Revision
 from uptake.units.models import Unit
 
@@ -66,13 +67,13 @@ def clean_figures(participation: Participation, raw) -> tuple[dict, list[FieldEr
         return figures, [FieldError("figures", _("Figures must be given per group."))]
     for key in raw:
         if key not in participation.groups:
-            errors.append(
-                FieldError(f"figures.{key}", _("This unit does not report this group."))
-            )
+            errors.append(FieldError(f"figures.{key}", _("This unit does not report this group.")))
     for key in participation.groups:
         group = raw.get(key)
         if group is None:
-            errors.append(FieldError(f"figures.{key}", _("The figures of this group are required.")))
+            errors.append(
+                FieldError(f"figures.{key}", _("The figures of this group are required."))
+            )
             continue
         if not isinstance(group, dict):
             errors.append(FieldError(f"figures.{key}", _("Give with_smartphone and installed.")))
@@ -162,21 +163,69 @@ def previous_figures(campaign: Campaign, unit: Unit, day: date) -> Report | None
     )
 
 
-def recent_reports(campaign: Campaign, unit: Unit, day: date) -> tuple[Report | None, Report | None]:
+def recent_reports(
+    campaign: Campaign, unit: Unit, day: date
+) -> tuple[Report | None, Report | None]:
     """The unit's report of ``day`` (None if it has none yet) and its latest earlier one
     (``previous_figures``), in one query: the two latest reports dated ``day`` or before,
     hand-written as every submission runs it (#7, uptake/lib/rawrows.py)."""
-    found = list(Report.objects.raw(_recent_sql(), [campaign.pk, unit.pk, day]))
-    report = found.pop(0) if found and found[0].date == day else None
-    return report, (found[0] if found else None)
+    report, *_rest = _columns()
+    sql = (
+        f"SELECT {report.sql} FROM {Report._meta.db_table} r"
+        f" WHERE r.campaign_id = %s AND r.unit_id = %s AND r.date <= %s"
+        f" ORDER BY r.date DESC LIMIT 2"
+    )
+    rows = rawrows.select(sql, [campaign.pk, unit.pk, day], report)
+    return _day_and_previous([found for (found,) in rows], day)
+
+
+@dataclass
+class Submission:
+    """What a submission reads before it writes (see ``find_submission``)."""
+
+    participation: Participation  # with its campaign and its unit
+    day: date
+    report: Report | None  # the unit's report of the day, if it has one
+    previous: Report | None  # its latest report of an earlier day
+
+
+def find_submission(slug: str, code: str, day: date) -> Submission | None:
+    """The participation of the unit ``code`` in the campaign ``slug`` with the campaign, the
+    unit and its ``recent_reports`` for ``day``, in one hand-written query (#7: every report
+    through the API reads them); None when the unit does not report in such a campaign."""
+    report, participation, campaign, unit = _columns()
+    sql = (
+        f"SELECT {report.sql}, {participation.sql}, {campaign.sql}, {unit.sql}"
+        f" FROM {Participation._meta.db_table} p"
+        f" INNER JOIN {Campaign._meta.db_table} c ON c.id = p.campaign_id"
+        f" INNER JOIN {Unit._meta.db_table} u ON u.id = p.unit_id"
+        f" LEFT OUTER JOIN {Report._meta.db_table} r"
+        f" ON r.campaign_id = p.campaign_id AND r.unit_id = p.unit_id AND r.date <= %s"
+        f" WHERE c.slug = %s AND u.code = %s ORDER BY r.date DESC LIMIT 2"
+    )
+    rows = rawrows.select(sql, [day, slug, code], report, participation, campaign, unit)
+    if not rows:
+        return None
+    _report, found, found.campaign, found.unit = rows[0]
+    day_report, previous = _day_and_previous([row[0] for row in rows if row[0] is not None], day)
+    return Submission(found, day, day_report, previous)
+
+
+def _day_and_previous(reports: list[Report], day: date) -> tuple[Report | None, Report | None]:
+    """(the report of ``day``, the one before) from the two latest, newest first."""
+    report = reports.pop(0) if reports and reports[0].date == day else None
+    return report, (reports[0] if reports else None)
 
 
 @functools.cache
-def _recent_sql() -> str:
-    meta = Report._meta
+def _columns() -> tuple[rawrows.Columns, ...]:
+    # Not the campaign's ``source``: the file as loaded, which a submission does not read.
+    campaign = [f.attname for f in Campaign._meta.concrete_fields if f.name != "source"]
     return (
-        f"SELECT {', '.join(f.column for f in meta.concrete_fields)} FROM {meta.db_table}"
-        f" WHERE campaign_id = %s AND unit_id = %s AND date <= %s ORDER BY date DESC LIMIT 2"
+        rawrows.Columns(Report, "r"),
+        rawrows.Columns(Participation, "p"),
+        rawrows.Columns(Campaign, "c", campaign),
+        rawrows.Columns(Unit, "u"),
     )
 
 
@@ -188,7 +237,8 @@ def check_decrease(previous: Report | None, figures: dict, note: str) -> list[Fi
         before = (previous.figures.get(key) or {}).get("installed")
         if before is not None and "installed" in group and group["installed"] < before:
             msg = _(
-                "Lower than the %(before)s reported for %(day)s: explain the correction in the note."
+                "Lower than the %(before)s reported for %(day)s: "
+                "explain the correction in the note."
             )
             errors.append(
                 FieldError(
@@ -213,15 +263,15 @@ def submit_report(
     received_at: datetime | None = None,
     via: str = "web",
     at: datetime | None = None,
-    participation: Participation | None = None,
+    read: Submission | None = None,
 ) -> Report:
     """Store a report (or a new revision of it) after checking every rule.
 
     Raises PermissionDenied when the user may not submit for the unit, ReportInvalid with
     every offending field when a rule is broken. Either way nothing is written.
     ``at`` is the moment of submission: now, except for importers and the demo's history.
-    ``participation``: the unit's in the campaign, when the caller has read it already (the
-    API reads it with the campaign and the unit in one query).
+    ``read``: what ``find_submission`` read for this unit and day, when the caller has it
+    (the API), so as not to read it again.
     """
     profile = profile_of(user)
     if not profile.can_submit(unit):
@@ -236,10 +286,18 @@ def submit_report(
         # A clock time without an offset is the campaign's clock.
         received_at = received_at.replace(tzinfo=campaign.tz)
     errors: list[FieldError] = check_date(campaign, day)
-    if participation is None or (participation.campaign_id, participation.unit_id) != (
+    recent = None
+    if read is not None and (
+        read.participation.campaign_id,
+        read.participation.unit_id,
+        read.day,
+    ) == (
         campaign.pk,
         unit.pk,
+        day,
     ):
+        participation, recent = read.participation, (read.report, read.previous)
+    else:
         # A slice, not first(): (campaign, unit) is unique, an ORDER BY would only cost (#7).
         participation = next(iter(campaign.participations.filter(unit=unit)[:1]), None)
     if participation is None:
@@ -268,14 +326,16 @@ def submit_report(
     arrived = received_at or now
 
     def store() -> Report:
-        nonlocal now
-        report, previous = recent_reports(campaign, unit, day)
+        nonlocal now, recent
+        # Read again when the first try lost the race to create the report.
+        report, previous = recent or recent_reports(campaign, unit, day)
+        recent = None
         # Checked against the latest earlier day, for a first revision and a correction alike:
         # a revision cannot drop below yesterday's figures without its own note.
         _raise_if(check_decrease(previous, cleaned, note))
         before = None
         if report is None:
-            report = Report.objects.create(
+            report = Report(
                 campaign=campaign,
                 unit=unit,
                 date=day,
@@ -287,20 +347,25 @@ def submit_report(
                 activities=counts,
                 note=note,
             )
+            rawrows.insert(report)  # as Report.objects.create, hand-written (#7)
         else:
             # Locked and read again: the revisions of a report are numbered one after another.
             report = _locked_report(campaign, unit, day)
             if at is None:
                 # The report's lock is ours: after any revision that got it first, in order.
                 now = timezone.now()
-            before = {"figures": report.figures, "activities": report.activities, "note": report.note}
+            before = {
+                "figures": report.figures,
+                "activities": report.activities,
+                "note": report.note,
+            }
             report.revision += 1
             report.figures = cleaned
             report.activities = counts
             report.note = note
             report.submitted_at = now
             report.save(update_fields=["revision", "figures", "activities", "note", "submitted_at"])
-        Revision.objects.create(
+        revision = Revision(
             report=report,
             number=report.revision,
             figures=cleaned,
@@ -313,7 +378,7 @@ def submit_report(
             received_at=received_at,
             via=via,
         )
-        AuditEntry.objects.create(
+        audit = AuditEntry(
             at=now,
             actor=user,
             action="report.revise" if before else "report.submit",
@@ -332,6 +397,8 @@ def submit_report(
                 "source": source,
             },
         )
+        rawrows.insert(revision)
+        rawrows.insert(audit)
         return report
 
     # A first submission is one INSERT. When another submission for the same unit and day
@@ -342,9 +409,10 @@ def submit_report(
             with transaction.atomic():
                 return store()
         except IntegrityError:
-            if attempt == 2 or not Report.objects.filter(
-                campaign=campaign, unit=unit, date=day
-            ).exists():
+            if (
+                attempt == 2
+                or not Report.objects.filter(campaign=campaign, unit=unit, date=day).exists()
+            ):
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
 
