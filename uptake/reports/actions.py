@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -188,6 +188,11 @@ class Submission:
     report: Report | None  # the unit's report of the day, if it has one
     previous: Report | None  # its latest report of an earlier day
 
+    def of(self, campaign: Campaign, unit: Unit, day: date) -> bool:
+        """Whether this was read for ``unit``'s report of ``day`` in ``campaign``."""
+        p = self.participation
+        return (p.campaign_id, p.unit_id, self.day) == (campaign.pk, unit.pk, day)
+
 
 def find_submission(slug: str, code: str, day: date) -> Submission | None:
     """The participation of the unit ``code`` in the campaign ``slug`` with the campaign, the
@@ -287,15 +292,7 @@ def submit_report(
         received_at = received_at.replace(tzinfo=campaign.tz)
     errors: list[FieldError] = check_date(campaign, day)
     recent = None
-    if read is not None and (
-        read.participation.campaign_id,
-        read.participation.unit_id,
-        read.day,
-    ) == (
-        campaign.pk,
-        unit.pk,
-        day,
-    ):
+    if read is not None and read.of(campaign, unit, day):
         participation, recent = read.participation, (read.report, read.previous)
     else:
         # A slice, not first(): (campaign, unit) is unique, an ORDER BY would only cost (#7).
@@ -324,47 +321,13 @@ def submit_report(
     _raise_if(errors)
 
     arrived = received_at or now
+    report, previous = recent or recent_reports(campaign, unit, day)
+    # Checked against the latest earlier day, for a first revision and a correction alike:
+    # a revision cannot drop below yesterday's figures without its own note.
+    _raise_if(check_decrease(previous, cleaned, note))
 
-    def store() -> Report:
-        nonlocal now, recent
-        # Read again when the first try lost the race to create the report.
-        report, previous = recent or recent_reports(campaign, unit, day)
-        recent = None
-        # Checked against the latest earlier day, for a first revision and a correction alike:
-        # a revision cannot drop below yesterday's figures without its own note.
-        _raise_if(check_decrease(previous, cleaned, note))
-        before = None
-        if report is None:
-            report = Report(
-                campaign=campaign,
-                unit=unit,
-                date=day,
-                status=campaign.status_at(day, arrived),
-                first_submitted_at=arrived,
-                revision=1,
-                submitted_at=now,
-                figures=cleaned,
-                activities=counts,
-                note=note,
-            )
-            rawrows.insert(report)  # as Report.objects.create, hand-written (#7)
-        else:
-            # Locked and read again: the revisions of a report are numbered one after another.
-            report = _locked_report(campaign, unit, day)
-            if at is None:
-                # The report's lock is ours: after any revision that got it first, in order.
-                now = timezone.now()
-            before = {
-                "figures": report.figures,
-                "activities": report.activities,
-                "note": report.note,
-            }
-            report.revision += 1
-            report.figures = cleaned
-            report.activities = counts
-            report.note = note
-            report.submitted_at = now
-            report.save(update_fields=["revision", "figures", "activities", "note", "submitted_at"])
+    def written(report: Report, before: dict | None) -> tuple[Revision, AuditEntry]:
+        """The revision row and the audit entry of ``report``'s latest revision."""
         revision = Revision(
             report=report,
             number=report.revision,
@@ -397,24 +360,43 @@ def submit_report(
                 "source": source,
             },
         )
-        rawrows.insert(revision)
-        rawrows.insert(audit)
-        return report
+        return revision, audit
 
-    # A first submission is one INSERT. When another submission for the same unit and day
-    # inserts first, the unique constraint makes ours wait for it, then refuses ours: the
-    # block is rolled back and run again, and ours becomes its revision (#7: no savepoint).
-    for attempt in (1, 2):
-        try:
-            with transaction.atomic():
-                return store()
-        except IntegrityError:
-            if (
-                attempt == 2
-                or not Report.objects.filter(campaign=campaign, unit=unit, date=day).exists()
-            ):
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
+    if report is None:
+        report = Report(
+            campaign=campaign,
+            unit=unit,
+            date=day,
+            status=campaign.status_at(day, arrived),
+            first_submitted_at=arrived,
+            revision=1,
+            submitted_at=now,
+            figures=cleaned,
+            activities=counts,
+            note=note,
+        )
+        revision, audit = written(report, None)
+        # The report, its revision 1 and its audit entry together (one statement on
+        # PostgreSQL, #7), or nothing when another submission created the report first.
+        children = [(revision, "report"), (audit, "object_id")]
+        if rawrows.insert_family(report, children, unique=("campaign", "unit", "date")):
+            return report
+    with transaction.atomic():
+        # Locked and read again: the revisions of a report are numbered one after another.
+        report = _locked_report(campaign, unit, day)
+        if at is None:
+            # The report's lock is ours: after any revision that got it first, in order.
+            now = timezone.now()
+        before = {"figures": report.figures, "activities": report.activities, "note": report.note}
+        report.revision += 1
+        report.figures = cleaned
+        report.activities = counts
+        report.note = note
+        report.submitted_at = now
+        report.save(update_fields=["revision", "figures", "activities", "note", "submitted_at"])
+        for row in written(report, before):
+            rawrows.insert(row)
+    return report
 
 
 def _raise_if(errors: list[FieldError]) -> None:
