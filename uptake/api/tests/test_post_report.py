@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db import connection
+
 from uptake.reports.models import AuditEntry, Report, Revision
 from uptake.test import VN, BaseTestCase, figures
 
@@ -69,6 +71,18 @@ class PostReportTestCase(BaseTestCase):
         self.assertEqual(revision.via, "api")
         self.assertEqual(revision.submitted_by, self.lan)
         self.assertEqual(AuditEntry.objects.get().actor, self.lan)
+
+    def test_a_first_report_takes_four_statements_on_postgresql(self):
+        # The token with its user and units, its use, what the submission reads (campaign,
+        # unit, participation, latest reports), and one INSERT of the report, its revision and
+        # its audit entry (#7). SQLite writes them one by one, in a savepoint of the test's
+        # transaction: eight.
+        self.post(body(unit="870-NV", figures={"staff": figures()["staff"]}), user=self.minh)
+        headers = self.bearer(self.lan)
+        with self.assertNumQueries(4 if connection.vendor == "postgresql" else 8):
+            response = self.client.post(URL, body(), content_type="application/json", **headers)
+        self.assertEqual(response.status_code, 201)
+        self.assertEqual(self.rows(), (2, 2, 2))
 
     def test_a_second_submission_is_a_new_revision(self):
         self.post(body())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import time_machine
@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import override_settings
 
 from uptake.campaigns.loader import load_campaign
-from uptake.reports.actions import ReportInvalid
+from uptake.reports.actions import ReportInvalid, find_submission, submit_report
 from uptake.reports.models import AuditEntry, Report, Revision, Status
 from uptake.test import NOW, TODAY, VN, BaseTestCase, campaign_data, figures
 
@@ -519,3 +519,49 @@ class SubmitReportTestCase(BaseTestCase):
 
     def test_it_rejects_activities_that_are_not_counts_per_activity(self):
         self.assertRefused(["activities"], activities=[2, 500])
+
+
+class FindSubmissionTestCase(BaseTestCase):
+    """find_submission: what a submission through the API reads, in one query (#7)."""
+
+    def test_it_reads_the_participation_campaign_unit_and_latest_reports_at_once(self):
+        older = self.submit("870-TTT", day=TODAY - timedelta(days=2), user=self.lan)
+        previous = self.submit("870-TTT", day=TODAY - timedelta(days=1), user=self.lan)
+        unit = self.unit("870-TTT")
+        with self.assertNumQueries(1):
+            read = find_submission("bluezone-2020", "870-TTT", TODAY)
+            self.assertEqual(read.participation.campaign, self.campaign)
+            self.assertEqual(read.participation.unit, unit)
+            self.assertEqual(read.participation.unit.path, unit.path)
+            self.assertEqual(read.participation.groups, ["staff", "residents"])
+            self.assertIsNone(read.report)
+            self.assertEqual(read.previous.pk, previous.pk)
+        today = self.submit("870-TTT", user=self.lan)
+        read = find_submission("bluezone-2020", "870-TTT", TODAY)
+        self.assertEqual((read.report.pk, read.previous.pk), (today.pk, previous.pk))
+        self.assertEqual(read.report.figures, today.figures)
+        read = find_submission("bluezone-2020", "870-TTT", TODAY - timedelta(days=1))
+        self.assertEqual((read.report.pk, read.previous.pk), (previous.pk, older.pk))
+
+    def test_a_unit_without_reports_has_none(self):
+        read = find_submission("bluezone-2020", "870-TTT", TODAY)
+        self.assertEqual((read.report, read.previous), (None, None))
+
+    def test_nothing_is_found_for_an_unknown_campaign_or_unit(self):
+        self.assertIsNone(find_submission("nope", "870-TTT", TODAY))
+        self.assertIsNone(find_submission("bluezone-2020", "999", TODAY))
+
+    def test_submit_report_uses_what_was_read_only_for_the_same_unit_and_day(self):
+        read = find_submission("bluezone-2020", "870-TTT", TODAY)
+        other = self.unit("870-NV")
+        report = submit_report(
+            campaign=self.campaign,
+            unit=other,
+            day=TODAY,
+            figures={"staff": {"with_smartphone": 15, "installed": 13}},
+            user=self.minh,
+            read=read,
+        )
+        self.assertEqual(report.unit, other)
+        self.assertEqual(report.figures, {"staff": {"with_smartphone": 15, "installed": 13}})
+
