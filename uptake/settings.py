@@ -124,6 +124,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # One test database per test process, so that two suites on one server never collide.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+    # Parameters sent apart from the SQL, and statements that a kept connection (DB_CONN_MAX_AGE)
+    # runs twice prepared by the server: planning cost more than running the queries of a
+    # report's submission (#7, bench/README.md). Off behind pgbouncer in transaction mode.
     if envbool("DB_SERVER_SIDE_BINDING", "true"):
         DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2}
 # A read-only PostgreSQL replica of the primary (streaming replication): the read-only pages
@@ -134,6 +137,7 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(
         DATABASE_REPLICA_URL, conn_max_age=envint("DB_CONN_MAX_AGE", "0")
     )
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests read the primary
     DATABASE_ROUTERS = ["uptake.lib.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
