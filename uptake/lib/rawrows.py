@@ -112,6 +112,12 @@ def insert(instance: models.Model, using: str = "default") -> None:
         _inserted(instance, cursor.fetchone()[0], connection)
 
 
+def _link(child: models.Model, link: str, pk) -> None:
+    """Set ``child``'s field ``link`` to the parent's primary key (as text in a text field)."""
+    field = child._meta.get_field(link)
+    setattr(child, field.attname, pk if field.is_relation else field.to_python(pk))
+
+
 def insert_family(
     parent: models.Model,
     children: Sequence[tuple[models.Model, str]],
@@ -135,9 +141,7 @@ def insert_family(
                 insert(parent, using)
                 parent_inserted = True
                 for child, link in children:
-                    field = child._meta.get_field(link)
-                    value = parent.pk if field.is_relation else field.to_python(parent.pk)
-                    setattr(child, field.attname, value)
+                    _link(child, link, parent.pk)
                     insert(child, using)
         except IntegrityError:
             if parent_inserted:
@@ -178,8 +182,7 @@ def insert_family(
         return False
     _inserted(parent, row[0], connection)
     for child, link in children:
-        field = child._meta.get_field(link)
-        setattr(child, field.attname, parent.pk if field.is_relation else field.to_python(row[0]))
+        _link(child, link, parent.pk)
         child._state.adding = False  # its own primary key was not read back
         child._state.db = connection.alias
     return True

@@ -156,26 +156,13 @@ def check_expected(participation: Participation, day: date) -> list[FieldError]:
     return []
 
 
-def previous_figures(campaign: Campaign, unit: Unit, day: date) -> Report | None:
-    """The unit's latest report dated before ``day``: the figures a new one may not go below."""
-    return (
-        Report.objects.filter(campaign=campaign, unit=unit, date__lt=day).order_by("-date").first()
-    )
-
-
 def recent_reports(
     campaign: Campaign, unit: Unit, day: date
 ) -> tuple[Report | None, Report | None]:
-    """The unit's report of ``day`` (None if it has none yet) and its latest earlier one
-    (``previous_figures``), in one query: the two latest reports dated ``day`` or before,
-    hand-written as every submission runs it (#7, uptake/lib/rawrows.py)."""
-    report, *_rest = _columns()
-    sql = (
-        f"SELECT {report.sql} FROM {Report._meta.db_table} r"
-        f" WHERE r.campaign_id = %s AND r.unit_id = %s AND r.date <= %s"
-        f" ORDER BY r.date DESC LIMIT 2"
-    )
-    rows = rawrows.select(sql, [campaign.pk, unit.pk, day], report)
+    """The unit's report of ``day`` (None if it has none yet) and its latest earlier one (the
+    figures a new one may not go below), in one query: the two latest reports dated ``day``
+    or before, hand-written as every submission runs it (#7, uptake/lib/rawrows.py)."""
+    rows = rawrows.select(_recent_sql(), [campaign.pk, unit.pk, day], _columns()[0])
     return _day_and_previous([found for (found,) in rows], day)
 
 
@@ -198,17 +185,7 @@ def find_submission(slug: str, code: str, day: date) -> Submission | None:
     """The participation of the unit ``code`` in the campaign ``slug`` with the campaign, the
     unit and its ``recent_reports`` for ``day``, in one hand-written query (#7: every report
     through the API reads them); None when the unit does not report in such a campaign."""
-    report, participation, campaign, unit = _columns()
-    sql = (
-        f"SELECT {report.sql}, {participation.sql}, {campaign.sql}, {unit.sql}"
-        f" FROM {Participation._meta.db_table} p"
-        f" INNER JOIN {Campaign._meta.db_table} c ON c.id = p.campaign_id"
-        f" INNER JOIN {Unit._meta.db_table} u ON u.id = p.unit_id"
-        f" LEFT OUTER JOIN {Report._meta.db_table} r"
-        f" ON r.campaign_id = p.campaign_id AND r.unit_id = p.unit_id AND r.date <= %s"
-        f" WHERE c.slug = %s AND u.code = %s ORDER BY r.date DESC LIMIT 2"
-    )
-    rows = rawrows.select(sql, [day, slug, code], report, participation, campaign, unit)
+    rows = rawrows.select(_find_sql(), [day, slug, code], *_columns())
     if not rows:
         return None
     _report, found, found.campaign, found.unit = rows[0]
@@ -231,6 +208,30 @@ def _columns() -> tuple[rawrows.Columns, ...]:
         rawrows.Columns(Participation, "p"),
         rawrows.Columns(Campaign, "c", campaign),
         rawrows.Columns(Unit, "u"),
+    )
+
+
+@functools.cache
+def _recent_sql() -> str:
+    report = _columns()[0]
+    return (
+        f"SELECT {report.sql} FROM {Report._meta.db_table} r"
+        f" WHERE r.campaign_id = %s AND r.unit_id = %s AND r.date <= %s"
+        f" ORDER BY r.date DESC LIMIT 2"
+    )
+
+
+@functools.cache
+def _find_sql() -> str:
+    report, participation, campaign, unit = _columns()
+    return (
+        f"SELECT {report.sql}, {participation.sql}, {campaign.sql}, {unit.sql}"
+        f" FROM {Participation._meta.db_table} p"
+        f" INNER JOIN {Campaign._meta.db_table} c ON c.id = p.campaign_id"
+        f" INNER JOIN {Unit._meta.db_table} u ON u.id = p.unit_id"
+        f" LEFT OUTER JOIN {Report._meta.db_table} r"
+        f" ON r.campaign_id = p.campaign_id AND r.unit_id = p.unit_id AND r.date <= %s"
+        f" WHERE c.slug = %s AND u.code = %s ORDER BY r.date DESC LIMIT 2"
     )
 
 

@@ -32,7 +32,7 @@ from uptake.fieldwork import access
 from uptake.lib.dbrouter import read_only_db
 from uptake.lib.text import fold
 from uptake.quality.actions import flags_for
-from uptake.reports.actions import ReportInvalid, previous_figures, submit_report
+from uptake.reports.actions import ReportInvalid, recent_reports, submit_report
 from uptake.reports.forms import EntryForm, ReportForm
 from uptake.reports.history import Change, daily_history, expected_on, last_day, revision_changes
 from uptake.reports.models import Report, Revision, Status
@@ -516,8 +516,8 @@ def enter(request, campaign: Campaign, code: str):
     groups = list(campaign.groups.all())
     activities = list(campaign.activities.all())
     day = _day_param(campaign, request.POST.get("date") or request.GET.get("date"))
-    existing = Report.objects.filter(campaign=campaign, unit=unit, date=day).first()
-    previous = existing or previous_figures(campaign, unit, day)
+    existing, earlier = recent_reports(campaign, unit, day)
+    previous = existing or earlier
     initial = {"date": day}  # no default source: the coordinator says how the figures came
     if existing is not None:
         initial.update({f"activity__{k}": v for k, v in existing.activities.items()})

@@ -2,8 +2,9 @@
 
 The threads commit for real (uptake.reports.tests.threads), each through its own connection.
 On PostgreSQL both first find no report and both try to create it: the unique constraint lets
-one in, the other waits for it, is refused, runs again and becomes its revision 2. On SQLite the write lock taken at
-the start of the transaction queues the second behind the first.
+one in; the other waits for it, inserts nothing (ON CONFLICT DO NOTHING), then locks the report
+and becomes its revision 2. On SQLite the write lock queues the second writer, whose insert
+then breaks the unique constraint and is rolled back: it too becomes revision 2.
 """
 
 from __future__ import annotations
