@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import os
 import platform
+import signal
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -18,6 +21,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = Path(sys.executable).parent / "gunicorn"
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 # What the benchmarks run with, in production's shape: DEBUG off (no query log in memory).
@@ -180,3 +184,81 @@ def describe(samples: list[float]) -> str:
 
 def verdict(ok: bool) -> str:
     return "ok" if ok else "NOT REACHED"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Gunicorn:
+    """uptake (or, with ``settings="floor_settings"``, the burst's floor) under gunicorn on
+    127.0.0.1, as in production, in a session of its own: a signal reaches the master and
+    every worker at once. ``start``/``stop`` or a ``with`` block; ``kill`` is SIGKILL."""
+
+    def __init__(
+        self,
+        db: BenchDatabase,
+        log: Path,
+        *,
+        settings: str = "uptake.settings",
+        workers: int = 2 * (os.cpu_count() or 1) + 1,
+        worker_class: str = "gthread",
+        threads: int = 4,
+        timeout: int = 60,
+    ):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.command = [
+            str(GUNICORN),
+            "uptake.wsgi:application",
+            *("--bind", f"127.0.0.1:{self.port}"),
+            *("--workers", str(workers), "--worker-class", worker_class),
+            *("--threads", str(threads), "--backlog", "2048"),
+            *("--timeout", str(timeout), "--graceful-timeout", "5"),
+            *("--pythonpath", str(Path(__file__).resolve().parent)),  # floor_settings
+            *("--log-level", "warning", "--error-logfile", str(log)),
+        ]
+        self.env = {**db.env(), "DJANGO_SETTINGS_MODULE": settings}
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> Gunicorn:
+        self.proc = subprocess.Popen(
+            self.command,
+            env=self.env,
+            cwd=ROOT,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        self.kill()
+        raise RuntimeError("gunicorn did not start within 60 s")
+
+    def kill(self) -> None:
+        """SIGKILL to gunicorn's whole session: no graceful anything."""
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    __enter__ = start
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

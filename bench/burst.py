@@ -28,9 +28,6 @@ import argparse
 import asyncio
 import os
 import random
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -43,79 +40,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _common  # noqa: E402
 from make_nation import fill_history, nation_file  # noqa: E402
-
-GUNICORN = Path(sys.executable).parent / "gunicorn"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """gunicorn serving uptake (or the floor) on 127.0.0.1; stopped on exit."""
-
-    def __init__(self, db: _common.BenchDatabase, settings: str, args, log: Path):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.command = [
-            str(GUNICORN),
-            "uptake.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--workers",
-            str(args.workers),
-            "--worker-class",
-            args.worker_class,
-            "--threads",
-            str(args.threads),
-            "--backlog",
-            "2048",
-            "--timeout",
-            "60",
-            "--graceful-timeout",
-            "5",
-            "--pythonpath",
-            str(Path(__file__).resolve().parent),
-            "--log-level",
-            "warning",
-            "--error-logfile",
-            str(log),
-        ]
-        self.env = {**db.env(), "DJANGO_SETTINGS_MODULE": settings}
-        self.proc: subprocess.Popen | None = None
-
-    def __enter__(self) -> Server:
-        self.proc = subprocess.Popen(
-            self.command,
-            env=self.env,
-            cwd=_common.ROOT,
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return self
-            except OSError:
-                time.sleep(0.2)
-        self.__exit__()
-        raise RuntimeError("gunicorn did not start within 60 s")
-
-    def __exit__(self, *exc) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)  # the session it was started in
-            self.proc.wait(timeout=5)
 
 
 @dataclass
@@ -216,7 +140,18 @@ async def _warm_up(base: str, token: str, n: int) -> None:
         await asyncio.gather(*(one() for _ in range(n)))
 
 
-def burst(label: str, server: Server, path: str, payloads, args) -> Run:
+def gunicorn(db, log: Path, args, settings: str) -> _common.Gunicorn:
+    return _common.Gunicorn(
+        db,
+        log,
+        settings=settings,
+        workers=args.workers,
+        worker_class=args.worker_class,
+        threads=args.threads,
+    )
+
+
+def burst(label: str, server: _common.Gunicorn, path: str, payloads, args) -> Run:
     asyncio.run(_warm_up(server.url, payloads[-1][0], 4 * args.workers))
     run = Run(label)
     asyncio.run(_burst(run, server.url + path, payloads, args))
@@ -331,7 +266,8 @@ def show(run: Run, check: dict[str, int], units: int) -> None:
         f" reports/s; latency p50 {p50:,.0f} ms, p99 {p99:,.0f} ms; errors {run.errors:,};"
         f" lost {check['lost']:,}, duplicated {check['duplicated']:,}"
     )
-    print(f"   {run.label}: answers/s by fifth of the run: {', '.join(f'{r:,.0f}' for r in run.pace())}")
+    pace = ", ".join(f"{rate:,.0f}" for rate in run.pace())
+    print(f"   {run.label}: answers/s by fifth of the run: {pace}")
     if run.sent < units:
         print(f"   {run.label}: stopped at --max-seconds with {units - run.sent:,} unsent")
     if run.errors:
@@ -405,20 +341,20 @@ def main() -> None:
 
         threads = f" x {args.threads} threads" if args.worker_class == "gthread" else ""
         _common.print_facts(
-            f"burst: {units:,} units ({history:,} reports of 6 days before), {args.clients} clients, gunicorn {args.workers} x"
-            f" {args.worker_class}{threads}, {args.db}"
-            + (", synchronous_commit=off" if args.async_commit else "")
+            f"burst: {units:,} units ({history:,} reports of 6 days before),"
+            f" {args.clients} clients, gunicorn {args.workers} x {args.worker_class}{threads},"
+            f" {args.db}" + (", synchronous_commit=off" if args.async_commit else "")
         )
         floor = None
         if not args.no_floor:
             day = today + timedelta(days=1)
-            with Server(db, "floor_settings", args, log) as server:
+            with gunicorn(db, log, args, "floor_settings") as server:
                 floor = burst("floor", server, "/bench/floor/reports", dated(payloads, day), args)
             show(floor, stored(campaign, day, units), units)
             Report.objects.filter(campaign=campaign, date=day).delete()
             db.vacuum()
 
-        with Server(db, "uptake.settings", args, log) as server:
+        with gunicorn(db, log, args, "uptake.settings") as server:
             ours = burst("uptake", server, "/api/v1/reports", dated(payloads, today), args)
         check = stored(campaign, today, units)
         show(ours, check, units)

@@ -31,8 +31,6 @@ import http.client
 import json
 import os
 import random
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -47,79 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _common  # noqa: E402
 
-GUNICORN = Path(sys.executable).parent / "gunicorn"
 RETRY = {429, 500, 502, 503, 504}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Gunicorn:
-    """uptake under gunicorn on 127.0.0.1:port, in a session of its own (so that SIGKILL
-    reaches the master and every worker at once)."""
-
-    def __init__(self, db: _common.BenchDatabase, port: int, workers: int, log: Path):
-        self.port = port
-        self.command = [
-            str(GUNICORN),
-            "uptake.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            "4",
-            "--timeout",
-            "30",
-            "--graceful-timeout",
-            "5",
-            "--log-level",
-            "warning",
-            "--error-logfile",
-            str(log),
-        ]
-        self.env = {**db.env(), "DB_CONN_MAX_AGE": "600"}
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            self.command,
-            env=self.env,
-            cwd=_common.ROOT,
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        self.kill()
-        raise RuntimeError("gunicorn did not start within 60 s")
-
-    def kill(self) -> None:
-        """SIGKILL to gunicorn's whole session: no graceful anything."""
-        if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 @dataclass
@@ -385,8 +311,8 @@ def main() -> None:
             f"killtest: {len(codes)} units, {args.clients} clients, gunicorn {args.workers} x "
             f"gthread 4, {args.db}"
         )
-        port = free_port()
-        server = Gunicorn(db, port, args.workers, log)
+        server = _common.Gunicorn(db, log, workers=args.workers, timeout=30)
+        port = server.port
         server.start()
         try:
             # 1. The server is killed with SIGKILL mid-burst, then started again.
