@@ -1,4 +1,5 @@
-"""manage.py adduser USERNAME --role ROLE [--unit CODE ...] [--password PASSWORD]."""
+"""manage.py adduser USERNAME [--role ROLE] [--unit CODE ...] [--add-unit CODE ...]
+[--password PASSWORD]."""
 
 from __future__ import annotations
 
@@ -62,7 +63,15 @@ class AddUserTestCase(BaseTestCase):
 
     def test_it_updates_an_existing_user_in_place(self):
         lines = self.run_command("lan", "--role", "coordinator", "--unit", "870", "--unit", "870")
-        self.assertEqual(lines, ["updated lan: coordinator of 870"])
+        self.assertEqual(
+            lines,
+            [
+                "updated lan: coordinator of 870",
+                "role changed: reporter → coordinator",
+                "units added: 870",
+                "units removed: 870-TTT",
+            ],
+        )
         self.assertEqual(User.objects.filter(username="lan").count(), 1)
         self.assertEqual(Profile.objects.filter(user__username="lan").count(), 1)
         lan = User.objects.get(username="lan")
@@ -126,3 +135,49 @@ class AddUserTestCase(BaseTestCase):
                 "lan", "--role", "reporter", "--unit", "870-TTT", "--password", "password"
             )
         self.assertTrue(User.objects.get(username="lan").check_password(PASSWORD))
+
+    def test_add_unit_adds_to_the_units_the_user_had(self):
+        lines = self.run_command("lan", "--add-unit", "870-LKA", "--add-unit", "870-TTT")
+        self.assertEqual(
+            lines, ["updated lan: reporter of 870-TTT, 870-LKA", "units added: 870-LKA"]
+        )
+        lan = User.objects.get(username="lan")
+        self.assertEqual(sorted(u.code for u in lan.profile.units.all()), ["870-LKA", "870-TTT"])
+        self.assertEqual(lan.profile.role, "reporter")
+        self.assertTrue(lan.check_password(PASSWORD))
+
+    def test_unit_still_replaces_the_units_and_says_which_went(self):
+        self.run_command("lan", "--add-unit", "870-LKA")
+        lines = self.run_command("lan", "--role", "reporter", "--unit", "870-NV")
+        self.assertEqual(
+            lines,
+            [
+                "updated lan: reporter of 870-NV",
+                "units added: 870-NV",
+                "units removed: 870-LKA, 870-TTT",
+            ],
+        )
+        self.assertEqual(
+            [u.code for u in User.objects.get(username="lan").profile.units.all()], ["870-NV"]
+        )
+
+    def test_unit_and_add_unit_together_give_both(self):
+        lines = self.run_command("lan", "--unit", "870-NV", "--add-unit", "870-LKA")
+        self.assertEqual(lines[0], "updated lan: reporter of 870-NV, 870-LKA")
+        self.assertIn("units removed: 870-TTT", lines)
+
+    def test_it_says_when_nothing_changed(self):
+        lines = self.run_command("lan", "--role", "reporter", "--unit", "870-TTT")
+        self.assertEqual(lines, ["updated lan: reporter of 870-TTT", "role and units unchanged"])
+
+    def test_a_new_user_needs_a_role(self):
+        with self.assertRaisesMessage(CommandError, "--role is required for a new user"):
+            self.run_command("thu", "--add-unit", "870-LKA", "--password", PASSWORD)
+        self.assertFalse(User.objects.filter(username="thu").exists())
+
+    def test_an_unknown_added_unit_is_refused_and_nothing_changes(self):
+        with self.assertRaisesMessage(CommandError, "unknown unit code(s): 999"):
+            self.run_command("lan", "--add-unit", "999")
+        self.assertEqual(
+            [u.code for u in User.objects.get(username="lan").profile.units.all()], ["870-TTT"]
+        )
