@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -107,9 +108,14 @@ TEMPLATES = [
     },
 ]
 
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if not DATABASE_URL:
+    # SQLite in var/, which a fresh clone does not have (git keeps no empty folder): without it,
+    # `manage.py migrate` fails with "unable to open database file".
+    (BASE_DIR / "var").mkdir(exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'uptake.sqlite3'}",
+        DATABASE_URL or f"sqlite:///{BASE_DIR / 'var' / 'uptake.sqlite3'}",
         conn_max_age=envint("DB_CONN_MAX_AGE", "0"),
     )
 }
@@ -182,7 +188,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "uptake" / "static"]
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# By default e-mails are not sent: one line per e-mail on the console (uptake/lib/mail.py).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "uptake.lib.mail.SummaryBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "uptake@localhost")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", "25")
@@ -210,6 +217,14 @@ WEBHOOK_TIMEOUT = envint("WEBHOOK_TIMEOUT", "10")
 # when REDIS_URL (or CACHE_URL) is set, so that several gunicorn workers share the counts.
 CACHE_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL") or ""
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    try:
+        import redis  # noqa: F401  (an optional extra; Django's RedisCache imports it later)
+    except ImportError:
+        raise ImproperlyConfigured(
+            "REDIS_URL/CACHE_URL names a Redis server but the redis package is not installed: "
+            "pip install -e '.[redis]' (in this checkout: .venv/bin/pip install -e '.[redis]'),"
+            " or unset REDIS_URL and CACHE_URL to count in each process's memory"
+        ) from None
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     }
