@@ -21,7 +21,7 @@ from django.utils import timezone
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, ValidationError
 from pydantic import field_validator, model_validator
 
-from uptake.campaigns.models import Activity, Campaign, Group, Participation
+from uptake.campaigns.models import Activity, Campaign, Coordination, Group, Participation
 from uptake.units.models import Unit
 
 # No "/": it separates the codes of a unit's path, on which every scope check relies.
@@ -54,25 +54,6 @@ class ActivitySpec(Strict):
     name: Text
     unit: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
     daily_min: int | None = Field(default=None, ge=0)
-
-
-class UnitSpec(Strict):
-    code: Code
-    name: Text
-    kind: Unit.Kind
-    reports: list[Key] = []
-    activities: list[Key] = []
-    households: int | None = Field(default=None, ge=0)  # hamlets only: households registered
-    units: list[UnitSpec] = []
-
-    @field_validator("code", mode="before")
-    @classmethod
-    def code_is_text(cls, value: Any) -> Any:
-        if not isinstance(value, str):
-            raise ValueError('write the code in quotes, e.g. "870" (a number would lose zeros)')
-        if "/" in value:
-            raise ValueError('a code cannot contain "/"')
-        return value
 
 
 class SignerSpec(Strict):
@@ -118,6 +99,41 @@ class DocumentSpec(Strict):
     def document_symbol(cls, value: str) -> str:
         if not re.fullmatch(r"[A-ZĐ0-9][A-ZĐ0-9.&-]{0,39}", value):
             raise ValueError('write the symbol in capitals without spaces, e.g. "BC-VHTT"')
+        return value
+
+
+class UnitSpec(Strict):
+    code: Code
+    name: Text
+    kind: Unit.Kind
+    reports: list[Key] = []
+    activities: list[Key] = []
+    households: int | None = Field(default=None, ge=0)  # hamlets only: households registered
+    # A coordinating level below the top (#14): the office that compiles this unit's own report
+    # ("871-VHTT"), and optionally its time, its recipients, its letterhead, automatic sending.
+    coordinator: Code | None = None
+    compile_at: str | None = None
+    recipients: list[RecipientSpec] | None = Field(default=None, max_length=50)
+    auto_send: bool | None = None
+    document: DocumentSpec | None = None
+    units: list[UnitSpec] = []
+
+    @field_validator("compile_at", mode="before")
+    @classmethod
+    def clock_time(cls, value: Any) -> Any:
+        if value is not None and (
+            not isinstance(value, str) or not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value)
+        ):
+            raise ValueError('write the time as "HH:MM" in quotes, e.g. "16:30"')
+        return value
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def code_is_text(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            raise ValueError('write the code in quotes, e.g. "870" (a number would lose zeros)')
+        if "/" in value:
+            raise ValueError('a code cannot contain "/"')
         return value
 
 
@@ -195,6 +211,9 @@ class CampaignSpec(Strict):
     report_due: str = "15:00"
     compile_at: str = "16:30"
     coordinator: Code
+    # The stored unit the file's top unit lies under (#14): "87" for a district's campaign. It
+    # must exist; without it, the top unit keeps the parent it has.
+    parent: Code | None = None
     groups: dict[Key, GroupSpec] = Field(min_length=1)
     activities: dict[Key, ActivitySpec] = {}
     units: list[UnitSpec] = Field(min_length=1, max_length=1)
@@ -202,6 +221,9 @@ class CampaignSpec(Strict):
     document: DocumentSpec | None = None  # the compiled report's letterhead (#3)
     jobs: JobsSpec = Field(default_factory=JobsSpec)  # the scheduler's times (#6)
     webhooks: list[WebhookSpec] = Field(default=[], max_length=20)  # the scheduler's events (#6)
+    # Send an approved report without the coordinator pressing "Send": the scheduler does, at
+    # compile_at at the earliest (#13). Off by default: approving is not sending.
+    auto_send: bool = False
 
     @field_validator("timezone")
     @classmethod
@@ -304,8 +326,41 @@ def _check_tree(spec: CampaignSpec) -> None:
             raise CampaignFileError(f"{where}.activities", "only a unit that reports groups has activities")
     if spec.coordinator not in seen:
         raise CampaignFileError("coordinator", f"no unit with code {spec.coordinator!r} in the file")
+    _check_levels(spec, seen)
     if not any(unit.reports for _w, unit, _p in walk(spec.units)):
         raise CampaignFileError("units", "no unit reports any group")
+
+
+LEVEL_KEYS = ("compile_at", "recipients", "auto_send", "document")
+
+
+def _check_levels(spec: CampaignSpec, seen: dict[str, str]) -> None:
+    """A unit's ``coordinator`` names an office of the file inside that unit; the keys of a
+    coordinating level go with it; the top unit's office is the top-level ``coordinator``."""
+    top = spec.units[0]
+    for where, unit, _parent in walk(spec.units):
+        if unit.coordinator is None:
+            for key in LEVEL_KEYS:
+                if getattr(unit, key) is not None:
+                    raise CampaignFileError(
+                        f"{where}.{key}", "only a unit with its own coordinator has this key"
+                    )
+            continue
+        if unit is top:
+            raise CampaignFileError(
+                f"{where}.coordinator",
+                "the top unit's office is the file's top-level coordinator key",
+            )
+        inside = {node.code for _w, node, _p in walk([unit])} - {unit.code}
+        if unit.coordinator not in seen:
+            raise CampaignFileError(
+                f"{where}.coordinator", f"no unit with code {unit.coordinator!r} in the file"
+            )
+        if unit.coordinator not in inside:
+            raise CampaignFileError(
+                f"{where}.coordinator",
+                f"{unit.coordinator!r} is not a unit under {unit.code!r} in the file",
+            )
 
 
 # libyaml's parser where PyYAML has it (its wheels do): the same documents, ten times faster
@@ -415,7 +470,47 @@ def load_campaign(data: Any) -> tuple[Campaign, dict[str, int]]:
             p.active_until = today
         Participation.objects.bulk_update(retired, ["active_until"], batch_size=BATCH)
         stats["retired"] = len(retired)
+        stats["levels"] = _sync_levels(campaign, spec, units)
     return campaign, stats
+
+
+def _sync_levels(campaign: Campaign, spec: CampaignSpec, units: dict[str, Unit]) -> int:
+    """The campaign's coordinating levels as in the file (#14): the top unit with the top-level
+    ``coordinator`` and ``document``, and every unit with a ``coordinator`` of its own. The
+    reports they made stay when a level leaves the file (they name their unit and office)."""
+    top_document = spec.document.model_dump(mode="json") if spec.document else {}
+    wanted = {
+        campaign.root_id: {
+            "office": units[spec.coordinator],
+            "compile_at": None,
+            "auto_send": bool(getattr(spec, "auto_send", False)),
+            "document": top_document,
+        }
+    }
+    for _where, node, _parent in walk(spec.units):
+        if node.coordinator is None:
+            continue
+        document = node.document.model_dump(mode="json") if node.document else {}
+        if node.recipients is not None:
+            document["recipients"] = [r.model_dump(mode="json") for r in node.recipients]
+        wanted[units[node.code].pk] = {
+            "office": units[node.coordinator],
+            "compile_at": time.fromisoformat(node.compile_at) if node.compile_at else None,
+            "auto_send": bool(node.auto_send),
+            "document": document,
+        }
+    current = {level.unit_id: level for level in campaign.coordinations.all()}
+    for unit_id, values in wanted.items():
+        level = current.pop(unit_id, None)
+        if level is None:
+            Coordination.objects.create(campaign=campaign, unit_id=unit_id, **values)
+        elif _differs(level, values):
+            for name, value in values.items():
+                setattr(level, name, value)
+            level.save()
+    if current:
+        Coordination.objects.filter(pk__in=[level.pk for level in current.values()]).delete()
+    return len(wanted)
 
 
 def _source(spec: CampaignSpec) -> dict:
@@ -471,6 +566,8 @@ def _upsert_units(spec: CampaignSpec) -> dict[str, Unit]:
     units: dict[str, Unit] = {}
     for i in range(0, len(codes), BATCH):
         units.update((u.code, u) for u in Unit.objects.filter(code__in=codes[i : i + BATCH]))
+    top_parent = _top_parent(spec, units)
+    _check_no_move(nodes, units)
     levels: dict[int, list[tuple[UnitSpec, UnitSpec | None]]] = {}
     depth: dict[str, int] = {}
     for _where, node, parent in nodes:
@@ -487,7 +584,7 @@ def _upsert_units(spec: CampaignSpec) -> dict[str, Unit]:
                 new.append(unit)
             before = (unit.name, unit.kind, unit.parent_id, unit.households, unit.path)
             unit.name, unit.kind = node.name, node.kind
-            unit.parent = units[parent_node.code] if parent_node else None
+            unit.parent = units[parent_node.code] if parent_node else top_parent
             unit.households = node.households
             unit.set_derived()
             after = (unit.name, unit.kind, unit.parent_id, unit.households, unit.path)
@@ -504,3 +601,53 @@ def _upsert_units(spec: CampaignSpec) -> dict[str, Unit]:
             if child.code not in units:
                 child.save()
     return units
+
+
+def _stored_parent_code(unit: Unit) -> str | None:
+    """The code of the unit's parent, read off its path ("87/870/870-TTT/" → "870")."""
+    parts = unit.path.split("/")[:-1]
+    return parts[-2] if len(parts) > 1 else None
+
+
+def _top_parent(spec: CampaignSpec, units: dict[str, Unit]) -> Unit | None:
+    """The parent of the file's top unit: the file's ``parent`` (which must exist), else the one
+    it already has. One unit tree (#14): a file never moves a unit that has a parent."""
+    top = spec.units[0]
+    stored = units.get(top.code)
+    parent = None
+    if spec.parent is not None:
+        parent = Unit.objects.filter(code=spec.parent).first()
+        if parent is None:
+            raise CampaignFileError("parent", f"no unit with code {spec.parent!r}")
+        if any(node.code == parent.code for _w, node, _p in walk(spec.units)):
+            raise CampaignFileError("parent", f"{spec.parent!r} is a unit of this file")
+    if stored is not None and stored.parent_id is not None:
+        if parent is not None and parent.pk != stored.parent_id:
+            raise CampaignFileError(
+                "parent",
+                f"{top.code!r} lies under {_stored_parent_code(stored)!r} in the unit tree, "
+                f"not under {parent.code!r}; a campaign file never moves a unit",
+            )
+        return stored.parent
+    if parent is not None and stored is not None and parent.is_within(stored):
+        raise CampaignFileError("parent", f"{parent.code!r} lies under {top.code!r}")
+    return parent
+
+
+def _check_no_move(nodes: list, units: dict[str, Unit]) -> None:
+    """Refuse the whole file when a unit inside it lies under another parent in the stored tree.
+    A unit stored at the top of the tree (a district loaded on its own first) may be placed
+    under its parent: that adds to the tree and moves nothing away from another parent."""
+    for where, node, parent_node in nodes:
+        if parent_node is None:
+            continue
+        unit = units.get(node.code)
+        if unit is None or unit.pk is None:
+            continue
+        stored = _stored_parent_code(unit)
+        if stored is not None and stored != parent_node.code:
+            raise CampaignFileError(
+                f"{where}.code",
+                f"unit {node.code!r} lies under {stored!r} in the unit tree, the file puts it "
+                f"under {parent_node.code!r}; a campaign file never moves a unit",
+            )

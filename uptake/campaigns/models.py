@@ -127,3 +127,43 @@ class Participation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} in {self.campaign}"
+
+
+class Coordination(models.Model):
+    """A coordinating level of a campaign: an office that compiles, numbers and sends one report
+    a day for a subtree of units (#14).
+
+    The campaign's top unit is always one (its office is the file's top-level ``coordinator``);
+    any unit of the file may name its own with ``coordinator: "871-VHTT"``, and may carry its
+    own ``compile_at``, ``recipients``, ``auto_send`` and ``document``. The level above builds on
+    the reports of the levels directly below it.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="coordinations")
+    # The top of the subtree this office compiles for (the district, the province).
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="coordinations")
+    # The coordinating office (Phòng Văn hóa và Thông tin), whose register numbers the report.
+    office = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="coordinating")
+    compile_at = models.TimeField(_("daily compile time"), null=True, blank=True)  # None: campaign's
+    auto_send = models.BooleanField(_("send automatically"), default=False)
+    # The file's ``document`` of this level (letterhead, symbol, signer, recipients), as loaded;
+    # the top level's is the campaign's ``document``.
+    document = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("coordination")
+        verbose_name_plural = _("coordinations")
+        constraints = [
+            # One office per subtree and campaign; the index also serves "this campaign's levels".
+            models.UniqueConstraint(fields=["campaign", "unit"], name="coordination_unique_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign.slug}: {self.unit.code} ← {self.office.code}"
+
+    @property
+    def is_top(self) -> bool:
+        return self.unit_id == self.campaign.root_id
+
+    def compile_time(self) -> time:
+        return self.compile_at or self.campaign.compile_at

@@ -22,6 +22,7 @@ from uptake.test import NOW, VN, campaign_data, figures
 from uptake.units.models import Unit
 
 pytestmark = pytest.mark.django_db
+CAMPAIGN_TITLE = campaign_data()["title"]
 SHIPPED = Path(settings.BASE_DIR) / "campaigns" / "bluezone-hong-ngu-2020.yaml"
 
 
@@ -249,13 +250,20 @@ def test_a_unit_added_to_a_running_campaign_is_expected_from_today(tmp_path):
     assert Participation.objects.get(unit__code="870-LKB").active_from == date(2020, 8, 17)
 
 
-def test_a_unit_moved_to_another_parent_takes_its_path(tmp_path):
+def test_a_unit_under_another_parent_refuses_the_whole_file(tmp_path):
+    """One unit tree (#14): a file never moves a unit; it names the unit and both parents."""
     load_campaign(campaign_data())
-    data = campaign_data()
+    before = rows()
+    data = campaign_data(title="Đổi tên")
     ttt = towns(data).pop(2)
     data["units"][0]["units"][1]["units"].append(ttt)
-    load(write(tmp_path, data))
-    assert Unit.objects.get(code="870-TTT").path == "87/869/870-TTT/"
+    with pytest.raises(CommandError) as exc:
+        load(write(tmp_path, data))
+    message = str(exc.value)
+    assert "'870-TTT' lies under '870'" in message and "under '869'" in message
+    assert Unit.objects.get(code="870-TTT").path == "87/870/870-TTT/"
+    assert rows() == before
+    assert Campaign.objects.get().title == CAMPAIGN_TITLE
 
 
 # Invalid files: an error naming the key, nothing written

@@ -19,4 +19,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{campaign.slug}: {stats['units']} units, {stats['participating']} reporting"
             + (f", {stats['retired']} no longer expected" if stats["retired"] else "")
+            + (f", {stats['levels']} coordinating levels" if stats["levels"] > 1 else "")
         )
