@@ -18,6 +18,7 @@ from ninja import Field, Query, Router, Schema, Status
 from uptake.accounts.models import profile_of
 from uptake.api.api import ApiError, ErrorOut
 from uptake.campaigns.models import Campaign
+from uptake.campaigns.scope import Scope
 from uptake.quality.actions import (
     QualityInvalid,
     Verdict,
@@ -46,20 +47,6 @@ def _readable(request, code: str, field: str) -> Unit:
     if not profile_of(request.user).can_read(unit):
         raise ApiError(403, field, "This unit is outside your units.")
     return unit
-
-
-def _roots(request, campaign: Campaign) -> list[Unit]:
-    """The tops of the user's units in the campaign, to refresh their flags."""
-    profile = profile_of(request.user)
-    if profile.is_admin:
-        return [campaign.root]
-    roots = []
-    for unit in profile.units.order_by("path"):
-        if campaign.root.is_within(unit):
-            return [campaign.root]
-        if unit.is_within(campaign.root) and not any(unit.is_within(r) for r in roots):
-            roots.append(unit)
-    return roots
 
 
 class FlagQuery(Schema):
@@ -93,7 +80,7 @@ def list_flags(request, slug: str, query: Query[FlagQuery]):
     if query.date_from and query.date_to and query.date_from > query.date_to:
         raise ApiError(422, "to", "to comes before from.")
     root = _readable(request, query.root, "root") if query.root else None
-    for top in [root] if root else _roots(request, campaign):
+    for top in [root] if root else Scope.of(request.user, campaign).roots:
         refresh_flags(campaign, top)
     profile = profile_of(request.user)
     flags = Flag.objects.filter(campaign=campaign).filter(profile.scope_q("unit__path"))

@@ -23,8 +23,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from uptake.accounts.models import Profile, profile_of
+from uptake.accounts.models import profile_of
 from uptake.campaigns.models import Campaign, Participation
+from uptake.campaigns.scope import Scope
 from uptake.lib.text import fold
 from uptake.ops.downloads import log_download
 from uptake.quality import exporters, roster
@@ -92,21 +93,6 @@ def _render(request, template: str, campaign: Campaign, **context):
     )
 
 
-def _scope_roots(profile: Profile, campaign: Campaign) -> list[Unit]:
-    """The tops of the user's units within the campaign (its root for admins)."""
-    if profile.is_admin:
-        return [campaign.root]
-    roots = []
-    for unit in profile.units.order_by("path"):
-        if campaign.root.is_within(unit):
-            unit = campaign.root
-        elif not unit.is_within(campaign.root):
-            continue
-        if not any(unit.is_within(r) for r in roots):
-            roots.append(unit)
-    return roots
-
-
 def _get_unit_for_user(request, campaign: Campaign, code: str) -> Participation:
     """The unit's participation in the campaign, when the user may read the unit (else 404)."""
     participation = (
@@ -168,7 +154,7 @@ def _groups(campaign: Campaign, participation: Participation):
 @campaign_view
 def flags(request, campaign: Campaign):
     profile = profile_of(request.user)
-    roots = _scope_roots(profile, campaign)
+    roots = Scope.of(request.user, campaign).roots
     if not roots:
         raise Http404("the user takes no part in this campaign")
     for root in roots:
@@ -257,8 +243,7 @@ def _decorate(request, flags: list[Flag], groups: dict[str, str]) -> list[Flag]:
 @campaign_view
 def check(request, campaign: Campaign):
     """Check the user's units again now, whether or not their data changed."""
-    profile = profile_of(request.user)
-    roots = [r for r in _scope_roots(profile, campaign) if can_inspect(request.user, r)]
+    roots = [r for r in Scope.of(request.user, campaign).roots if can_inspect(request.user, r)]
     if not roots:
         raise PermissionDenied("only coordinators run the check")
     flags_found = created = 0
@@ -653,7 +638,7 @@ def roster_export(request, campaign: Campaign, code: str):
 @require_GET
 @campaign_view
 def roster_template(request, campaign: Campaign):
-    if not _scope_roots(profile_of(request.user), campaign):
+    if not Scope.of(request.user, campaign).takes_part:
         raise Http404("the user takes no part in this campaign")
     log_download(request, "roster-template.xlsx", campaign)
     return _xlsx(exporters.RosterTemplate())

@@ -93,9 +93,21 @@ def test_a_level_that_leaves_the_file_is_removed_on_reload():
 @pytest.mark.parametrize(
     "change, key, message",
     [
-        (lambda u: u.update(coordinator="869-VHTT"), "units[0].units[1].coordinator", "not a unit under"),
-        (lambda u: u.update(coordinator="999"), "units[0].units[1].coordinator", "no unit with code"),
-        (lambda u: u.update(coordinator=None, compile_at="16:00"), "units[0].units[1].compile_at", "own coordinator"),
+        (
+            lambda u: u.update(coordinator="869-VHTT"),
+            "units[0].units[1].coordinator",
+            "not a unit under",
+        ),
+        (
+            lambda u: u.update(coordinator="999"),
+            "units[0].units[1].coordinator",
+            "no unit with code",
+        ),
+        (
+            lambda u: u.update(coordinator=None, compile_at="16:00"),
+            "units[0].units[1].compile_at",
+            "own coordinator",
+        ),
         (lambda u: u.update(compile_at="4pm"), "units[0].units[1].compile_at", "HH:MM"),
     ],
 )
