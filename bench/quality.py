@@ -7,6 +7,8 @@ touches var/ and is never part of `make test`. It prints:
 
 1. the share of planted anomalies flagged by their own rule (required ≥ 95%), per kind;
 2. the share of clean unit-days flagged by any rule (required ≤ 5%), per rule;
+   both on each of two generators of clean data made differently (below), so that a
+   threshold tuned on one is held on the other;
 3. the time to check one district's whole campaign (required ≤ 1 s) and a province of
    1,000 units (required ≤ 10 s).
 
@@ -17,7 +19,18 @@ never install). Residents grow by a unit's own pace in points a day, with log-no
 day noise, slowing as they near the unit's ceiling; the number with a smartphone grows as the
 counting goes on. Every unit feels the campaign's rhythm (the first days, the days before the
 target date, the slower days after it) and its district's own push day; about 4% of the
-unit-days are not reported. Then one anomaly is planted in some units:
+unit-days are not reported.
+
+The second generator ("wobble", a district code starting with W) makes the same units another
+way: the number with a smartphone is an estimate revised by up to ±0.5% either way every day
+(residents) or by one person now and then (staff); staff reach 100% in one of three shapes
+(a staff meeting where a third to two thirds of those left install at once, a fixed number a
+day, a share of those left a day with nothing on Sundays) and stay there; residents follow a
+logistic curve toward the unit's ceiling (one commune in six levels off below the target) with
+gamma-distributed daily noise and Sundays at half pace; no district push day; days are missed
+in runs of 1 to 3, and one unit in ten starts reporting 1 to 3 days late.
+
+On both, one anomaly is then planted in some units:
 
 - decrease: one day's installed typed lower than the day before (half with a note);
 - stale: yesterday's figures copied on 2 or 3 more days while below target, then caught up;
@@ -37,6 +50,7 @@ not counted as clean; every other reported unit-day is.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import random
 import sys
@@ -139,7 +153,122 @@ def residents_series(rng: random.Random, push_day: int, pace: float | None = Non
     return out
 
 
-def generate(rng: random.Random, units: int, prefix: str, plant: bool):
+# --- the second generator: made differently ---------------------------------------------------
+
+
+def wobble_staff_series(
+    rng: random.Random, push_day: int, q: float | None = None
+) -> list[list[int]]:
+    """Staff, the second way: a unit reaches 100% in one of three shapes and stays there.
+
+    ``meeting``: a few a day until the head gathers the staff, when a third to two thirds of
+    those left install at once, then the rest; ``steady``: a fixed number a day until all have;
+    ``share``: a share of those left each day, never on Sundays. Slow units (given ``q``)
+    install a small share of those left each day. The number with a smartphone moves by one
+    person now and then, either way (a transfer, a new phone, a phone that broke), never below
+    those who installed; installed never goes down.
+    """
+    size = rng.randint(8, 120)
+    ws = max(4, round(size * rng.uniform(0.8, 1.0)))
+    shape = "slow" if q is not None else rng.choice(["meeting", "steady", "share"])
+    inst = round(ws * rng.uniform(0.0, 0.3))
+    meeting = rng.randint(1, 8)
+    per_day = max(1, round(ws * rng.uniform(0.08, 0.25)))
+    share = rng.uniform(0.25, 0.5)
+    out = [[ws, inst]]
+    for i in range(1, DAYS):
+        if rng.random() < 0.08:
+            ws = max(inst, ws + rng.choice([-1, 1]), 1)
+        left = ws - inst
+        if shape == "meeting":
+            p = rng.uniform(0.33, 0.67) if i == meeting else 0.1 if i < meeting else 0.4
+            inst += binomial(rng, left, p)
+        elif shape == "steady":
+            inst += min(left, per_day)
+        elif shape == "share":
+            inst += binomial(rng, left, share) if i % 7 else 0
+        else:
+            inst += binomial(rng, left, q)
+        out.append([ws, inst])
+    return out
+
+
+def wobble_residents_series(
+    rng: random.Random, push_day: int, pace: float | None = None
+) -> list[list[int]]:
+    """Residents, the second way: an S-curve toward the unit's ceiling, not a decaying pace.
+
+    The number with a smartphone is re-estimated every day by up to ±0.5% either way (the
+    door-to-door count revises the estimate), with a slow drift; installed follows a logistic
+    curve (its own midpoint and steepness), each day's rise drawn from a gamma distribution
+    (shape 3: heavier tails than the first generator's log-normal), Sundays at half pace, and
+    about one commune in six levelling off below the target for good (the ceiling).
+    """
+    ws = rng.randint(800, 15000)
+    drift = rng.uniform(-0.001, 0.003)
+    ceiling = rng.uniform(40, 58) if rng.random() < 0.17 else rng.uniform(65, 92)
+    if pace is not None:  # slow: a late, flat curve
+        mid, steep = rng.uniform(14, 22), rng.uniform(4, 7)
+    else:
+        mid, steep = rng.uniform(2, 11), rng.uniform(2.5, 5)
+    start = rng.uniform(2, 15)
+
+    def curve(t: float) -> float:
+        return start + (ceiling - start) / (1 + math.exp(-(t - mid) / steep))
+
+    share = min(start, curve(0))
+    inst = round(ws * share / 100)
+    out = [[ws, inst]]
+    for i in range(1, DAYS):
+        ws = max(inst, round(ws * (1 + drift + rng.uniform(-0.005, 0.005))))
+        rise = max(0.0, curve(i) - curve(i - 1))
+        rise *= rng.gammavariate(3, 1 / 3) * (0.5 if i % 7 == 0 else 1.0)
+        share = min(ceiling, share + rise)
+        inst = min(ws, max(inst, round(ws * share / 100)))
+        out.append([ws, inst])
+    return out
+
+
+def growth_missing(rng: random.Random, p: UnitPlan) -> None:
+    """About 4% of the unit-days, one here and there."""
+    for i in range(1, DAYS):
+        if i not in p.keep and rng.random() < 0.04:
+            p.missing.add(i)
+
+
+def wobble_missing(rng: random.Random, p: UnitPlan) -> None:
+    """Runs of 1 to 3 days (about 4% of the unit-days), and one unit in ten starting 1 to 3
+    days late (its first report on day 2 to 4)."""
+    if rng.random() < 0.1:
+        late = rng.randint(1, 3)
+        first_kept = min(p.keep, default=DAYS)
+        p.missing |= set(range(min(late, first_kept)))
+    i = 1
+    while i < DAYS:
+        if rng.random() < 0.02:
+            run = rng.randint(1, 3)
+            p.missing |= {j for j in range(i, min(DAYS, i + run)) if j not in p.keep}
+            i += run
+        i += 1
+
+
+@dataclass(frozen=True)
+class Generator:
+    name: str
+    staff: object
+    residents: object
+    missing: object
+
+
+GENERATORS = {
+    "growth": Generator("growth", staff_series, residents_series, growth_missing),
+    "wobble": Generator("wobble", wobble_staff_series, wobble_residents_series, wobble_missing),
+}
+
+
+def generate(
+    rng: random.Random, units: int, prefix: str, plant: bool, make: Generator = GENERATORS["growth"]
+):
     """The campaign file, the units' figures and the planted anomalies."""
     districts = max(1, units // (OFFICES + COMMUNES))
     plans: list[UnitPlan] = []
@@ -202,11 +331,11 @@ def generate(rng: random.Random, units: int, prefix: str, plant: bool):
     for p in plans:
         push = push_days[p.district]
         is_slow = p.code in slow
-        p.true["staff"] = staff_series(
+        p.true["staff"] = make.staff(
             rng, push, q=rng.uniform(0.03, 0.08) if is_slow and p.kind == "office" else None
         )
         if "residents" in p.groups:
-            p.true["residents"] = residents_series(
+            p.true["residents"] = make.residents(
                 rng, push, pace=rng.uniform(0.6, 1.5) if is_slow else None
             )
         p.reported = {g: [list(x) for x in s] for g, s in p.true.items()}
@@ -242,9 +371,7 @@ def generate(rng: random.Random, units: int, prefix: str, plant: bool):
             inspections.append((p.code, group, i, n, binomial(rng, n, inst / ws)))
 
     for p in plans:
-        for i in range(1, DAYS):
-            if i not in p.keep and rng.random() < 0.04:
-                p.missing.add(i)
+        make.missing(rng, p)
     return data, plans, planted, inspections
 
 
@@ -253,6 +380,15 @@ def generate(rng: random.Random, units: int, prefix: str, plant: bool):
 
 def _group(p: UnitPlan) -> str:
     return "residents" if "residents" in p.groups else "staff"
+
+
+def _cumulative(s: list[list[int]], i: int) -> None:
+    """After a planted change from day ``i``: installed never goes down again on later days and
+    the number with a smartphone is never below it (a planted change capped by a smartphone
+    count that wobbles down would otherwise plant a decrease too)."""
+    for j in range(i + 1, len(s)):
+        s[j][1] = max(s[j][1], s[j - 1][1])
+        s[j][0] = max(s[j][0], s[j][1])
 
 
 def plant_decrease(rng, p: UnitPlan):
@@ -297,6 +433,7 @@ def plant_spike(rng, p: UnitPlan):
     for j in range(i, DAYS):
         ws, inst = s[j]
         s[j][1] = min(ws, inst + round(ws * jump / 100))
+    _cumulative(s, i)
     p.keep |= {i - 1, i}
     return Planted("spike", p.code, "residents", {i})
 
@@ -313,6 +450,7 @@ def plant_target_snap(rng, p: UnitPlan):
     delta = snapped - inst
     for j in range(i, DAYS):
         s[j][1] = min(s[j][0], s[j][1] + delta)
+    _cumulative(s, i)
     p.keep |= {i - 1, i}
     return Planted("target_snap", p.code, g, {i})
 
@@ -328,6 +466,7 @@ def plant_smartphones_jump(rng, p: UnitPlan):
     for j in range(i, DAYS):
         ws = round(s[j][0] * factor)
         s[j] = [ws, min(ws, s[j][1])]
+    _cumulative(s, i)
     p.keep |= {i - 1, i}
     return Planted("smartphones_jump", p.code, g, {i})
 
@@ -408,41 +547,14 @@ def store(data, plans, inspections):
     return campaign, len(rows)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seed", type=int, default=2020)
-    parser.add_argument("--units", type=int, default=200)
-    parser.add_argument("--province", type=int, default=1000)
-    args = parser.parse_args()
-
-    DB.unlink(missing_ok=True)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-    from uptake.quality.actions import check_quality, refresh_flags
+def found_and_tripped(campaign, plans, planted) -> tuple[float, float]:
+    """Print and return the share of planted anomalies found by their own rule and the share of
+    clean unit-days flagged by any rule."""
     from uptake.quality.models import Flag
-    from uptake.units.models import Unit
 
-    rng = random.Random(args.seed)
-    data, plans, planted, inspections = generate(rng, args.units, "B", plant=True)
-    campaign, nreports = store(data, plans, inspections)
-    print(
-        f"campaign {campaign.slug}: {len(plans)} units, {DAYS} days, {nreports} reports, "
-        f"{len(inspections)} inspections, {len(planted)} planted anomalies (seed {args.seed})"
-    )
-
-    started = time.perf_counter()
-    result = check_quality(campaign)
-    whole = time.perf_counter() - started
     flags = list(
         Flag.objects.filter(campaign=campaign).values_list("unit__code", "date", "group", "rule")
     )
-    print(f"checked in {whole:.2f} s: {len(flags)} flags")
-
     by_key = defaultdict(set)
     by_unit_day = defaultdict(set)
     for code, d, group, rule in flags:
@@ -482,7 +594,49 @@ def main() -> int:
     print(
         f"  {'all':17} {len(flagged):4} of {len(clean)} = {100 * clean_share:.2f}%  (≤ 5% required)"
     )
+    return planted_share, clean_share
 
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seed", type=int, default=2020)
+    parser.add_argument("--units", type=int, default=200)
+    parser.add_argument("--province", type=int, default=1000)
+    args = parser.parse_args()
+
+    DB.unlink(missing_ok=True)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+    from uptake.quality.actions import check_quality, refresh_flags
+    from uptake.quality.models import Flag
+    from uptake.units.models import Unit
+
+    ok = True
+    first = None
+    for n, (prefix, make) in enumerate((("B", GENERATORS["growth"]), ("W", GENERATORS["wobble"]))):
+        rng = random.Random(args.seed + 10 * n)
+        data, plans, planted, inspections = generate(rng, args.units, prefix, True, make)
+        campaign, nreports = store(data, plans, inspections)
+        print(
+            f"\n=== generator {make.name!r}: campaign {campaign.slug}: {len(plans)} units, "
+            f"{DAYS} days, {nreports} reports, {len(inspections)} inspections, "
+            f"{len(planted)} planted anomalies (seed {args.seed + 10 * n})"
+        )
+        started = time.perf_counter()
+        check_quality(campaign)
+        whole = time.perf_counter() - started
+        print(f"checked in {whole:.2f} s: {Flag.objects.filter(campaign=campaign).count()} flags")
+        planted_share, clean_share = found_and_tripped(campaign, plans, planted)
+        ok = ok and planted_share >= 0.95 and clean_share <= 0.05
+        first = first or (campaign, data)
+
+    print("\n=== timing (the first generator's campaign, then a province)")
+    campaign, data = first
     district = Unit.objects.get(code=data["units"][0]["units"][0]["code"])
     Flag.objects.filter(campaign=campaign, unit__path__startswith=district.path).delete()
     started = time.perf_counter()
@@ -492,7 +646,7 @@ def main() -> int:
     refresh_flags(campaign, district)
     t_fresh = time.perf_counter() - started
     print(
-        f"\none district ({OFFICES + COMMUNES} units), whole campaign: {t_district * 1000:.0f} ms"
+        f"one district ({OFFICES + COMMUNES} units), whole campaign: {t_district * 1000:.0f} ms"
         f"  (≤ 1 s required); already fresh: {t_fresh * 1000:.0f} ms"
     )
 
@@ -510,7 +664,7 @@ def main() -> int:
     refresh_flags(province)
     print(f"  already fresh: {1000 * (time.perf_counter() - started):.0f} ms")
 
-    ok = planted_share >= 0.95 and clean_share <= 0.05 and t_district <= 1 and t_province <= 10
+    ok = ok and t_district <= 1 and t_province <= 10
     print("\nOK" if ok else "\nNOT MET")
     return 0 if ok else 1
 

@@ -54,7 +54,7 @@ class FlagsPageTest(BaseTestCase):
         self.assertEqual({code for code, _rule in shown}, {"869-TH"})
 
     def test_an_admin_sees_every_flag(self):
-        self.assertEqual(len(self.shown(self.get(self.root))), 4)
+        self.assertEqual(len(self.shown(self.get(self.root))), 3)
 
     def test_it_filters_by_rule_severity_unit_and_date(self):
         self.assertEqual(
@@ -94,7 +94,7 @@ class FlagsPageTest(BaseTestCase):
         self.client.get(URL)  # refreshes the flags
         with CaptureQueriesContext(connection) as more:
             self.client.get(URL)
-        self.assertEqual(Flag.objects.count(), 5)
+        self.assertEqual(Flag.objects.count(), 4)
         self.assertEqual(len(more), len(few))
 
     def test_it_is_a_404_for_an_unknown_campaign(self):

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from uptake.quality.actions import check_quality
 from uptake.quality.models import Flag, Severity
-from uptake.quality.rules import decrease, describe
+from uptake.quality.rules import decrease, describe, smartphones_jump
 from uptake.quality.tests.helpers import quality_case, series
 from uptake.test import BaseTestCase, figures
 
@@ -23,9 +23,22 @@ class DecreaseRuleTest(SimpleTestCase):
         self.assertEqual(found[0].evidence["previous_date"], "2020-08-15")
         self.assertEqual(found[0].severity, Severity.MEDIUM)
 
-    def test_it_flags_fewer_smartphones_too(self):
-        found = list(decrease(series((5000, 3000), (4800, 3000))))
-        self.assertEqual(found[0].evidence["fields"], {"with_smartphone": [5000, 4800]})
+    def test_it_leaves_a_smartphone_count_revised_down_to_smartphones_jump(self):
+        # A stock, not a cumulative count: door-to-door counting revises it both ways daily.
+        wobble = series((5000, 3000), (4975, 3010), (5010, 3030), (4990, 3055))
+        self.assertEqual(list(decrease(wobble)), [])
+        self.assertEqual(list(smartphones_jump(wobble)), [])
+
+    def test_it_flags_installed_only_when_both_fall(self):
+        (found,) = decrease(series((5000, 3000), (4800, 2990)))
+        self.assertEqual(found.evidence["fields"], {"installed": [3000, 2990]})
+
+    def test_a_stored_smartphone_decrease_still_reads(self):
+        # Flags stored before the rule left with_smartphone alone keep their sentence.
+        evidence = {"previous_date": "2020-08-14", "fields": {"with_smartphone": [5000, 4800]}}
+        with translation.override("en"):
+            text = describe("decrease", "residents", evidence)
+        self.assertIn("With a smartphone fell from 5,000 to 4,800", text)
 
     def test_it_compares_with_the_previous_report_across_a_missing_day(self):
         found = list(decrease(series((5000, 3000), None, (5000, 2990))))
