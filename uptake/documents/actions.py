@@ -62,6 +62,12 @@ def may_compile(user, campaign: Campaign) -> bool:
     return profile.can_read(campaign.root)
 
 
+def auto_send(campaign: Campaign) -> bool:
+    """The campaign file's ``auto_send``: the scheduler sends an approved report at the
+    campaign's ``compile_at`` at the earliest. False by default: the coordinator sends it."""
+    return bool((campaign.source or {}).get("auto_send"))
+
+
 def _check(user, campaign: Campaign) -> None:
     if user is not None and not may_compile(user, campaign):
         raise PermissionDenied("only the campaign's coordinators compile its report")
@@ -199,8 +205,52 @@ def write_text(
     return locked
 
 
-def approve_compilation(compilation: Compilation, user) -> Compilation:
+def approval_warning(compilation: Compilation, now=None) -> str:
+    """Why approving the draft now needs the coordinator's confirmation, or "" when it does not:
+    the day's deadline has not passed, or units are missing from its figures. Names how many
+    units are missing and late, and when the figures were taken."""
+    from uptake.documents.report import taken_at
+
+    campaign = compilation.campaign
+    now = now or timezone.now()
+    counts = compilation.snapshot.get("reporting") or {}
+    missing, late = counts.get("missing", 0), counts.get("late", 0)
+    early = now < campaign.deadline(compilation.date)
+    if not early and not missing:
+        return ""
+    taken, due = taken_at(compilation), campaign.deadline(compilation.date)
+    params = {
+        "missing": missing,
+        "late": late,
+        "time": taken.strftime("%H:%M"),
+        "date": taken.strftime("%d/%m/%Y"),
+        "due_time": due.strftime("%H:%M"),
+        "due_date": due.strftime("%d/%m/%Y"),
+    }
+    if early:
+        return (
+            _(
+                "The deadline (%(due_time)s on %(due_date)s) has not passed yet. In these "
+                "figures, taken at %(time)s on %(date)s, %(missing)s units have not reported and "
+                "%(late)s reported late. Confirm to approve the report anyway."
+            )
+            % params
+        )
+    return (
+        _(
+            "In these figures, taken at %(time)s on %(date)s, %(missing)s units have not "
+            "reported and %(late)s reported late. Confirm to approve the report anyway."
+        )
+        % params
+    )
+
+
+def approve_compilation(compilation: Compilation, user, *, confirm: bool = False) -> Compilation:
     """Lock the draft and give it the next number of its campaign and year ("05/BC-VHTT").
+
+    Approving is not sending (``send_compilation`` is). Before the day's deadline, or with units
+    missing, it needs ``confirm``: without it, a CompilationError on ``confirm`` that names how
+    many units are missing and late (``approval_warning``), and nothing changes.
 
     The counter row is locked for the length of the transaction, so two coordinators
     approving at once get consecutive numbers, never the same one and never a gap.
@@ -212,6 +262,9 @@ def approve_compilation(compilation: Compilation, user) -> Compilation:
         if not locked.is_draft:
             raise CompilationLocked("state", _locked_message(locked))
         campaign = locked.campaign
+        warning = approval_warning(locked, now)
+        if warning and not confirm:
+            raise CompilationError("confirm", warning)
         year = now.astimezone(campaign.tz).year
         try:
             with transaction.atomic():
@@ -228,25 +281,33 @@ def approve_compilation(compilation: Compilation, user) -> Compilation:
         locked.save(
             update_fields=["number", "year", "symbol", "state", "approved_at", "approved_by"]
         )
-        _audit(user, "compilation.approve", locked, {"number": locked.reference}, now)
+        after = {"number": locked.reference, "reporting": locked.snapshot.get("reporting")}
+        if warning:
+            after["confirmed"] = warning
+        _audit(user, "compilation.approve", locked, after, now)
     return locked
 
 
 def email_subject(compilation: Compilation) -> str:
+    from uptake.documents.report import title_in_sentence
+
     info = compilation.snapshot["campaign_info"]
     return (
         f"Báo cáo số {compilation.reference}: kết quả triển khai "
-        f"{info['title'][:1].lower()}{info['title'][1:]} ngày {vn_date(compilation.date)}"
+        f"{title_in_sentence(info)} ngày {vn_date(compilation.date)}"
     )
 
 
 def email_body(compilation: Compilation, recipients: list[dict]) -> str:
+    from uptake.documents.report import as_of, title_in_sentence
+
     info = compilation.snapshot["campaign_info"]
     lines = ["Kính gửi:"] + [f"- {r['name']};" for r in recipients]
     lines += [
         "",
         f"{info['coordinator_name']} gửi Báo cáo số {compilation.reference} về kết quả triển khai "
-        f"{info['title'][:1].lower()}{info['title'][1:]} ngày {vn_date(compilation.date)}.",
+        f"{title_in_sentence(info)} ngày {vn_date(compilation.date)} (số liệu tính đến "
+        f"{as_of(compilation)}).",
         "Báo cáo đính kèm ở các định dạng PDF, Word và Excel.",
         "",
         "(Thư gửi tự động từ uptake; vui lòng không trả lời thư này.)",

@@ -1,7 +1,8 @@
 """API v1: the compiled daily report (mounted on the API by uptake.api.api).
 
 ``POST /campaigns/{slug}/compilations/{date}`` makes or refreshes the draft (and, with a body,
-writes the coordinator's text); ``.../approve`` numbers and locks it; ``.../send`` e-mails it;
+writes the coordinator's text); ``.../approve`` numbers and locks it (early, or with units
+missing, only with ``confirm=true``); ``.../send`` e-mails it;
 ``GET .../{date}`` returns it with its snapshot; ``GET .../{date}/document.{fmt}`` the files.
 Errors as everywhere in the API: ``{"errors": [{"field": ..., "message": ...}]}``.
 """
@@ -226,15 +227,49 @@ def get_compilation(request, slug: str, date: dt.date):
     return compilation_out(_compilation(campaign, date), campaign)
 
 
+class ApproveIn(Schema):
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+    confirm: bool = False
+
+
+def _confirm(request, query: bool) -> bool:
+    """``confirm=true`` in the query or ``{"confirm": true}`` in the optional JSON body."""
+    if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        if not request.POST:
+            return query
+        raise Problem(422, "body", "Send the body as JSON.")
+    if not request.body.strip():
+        return query
+    try:
+        data = json.loads(request.body)
+    except ValueError:
+        raise Problem(422, "body", "The body is not valid JSON.") from None
+    try:
+        body = ApproveIn.model_validate(data)
+    except pydantic.ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or "body"
+        raise Problem(422, field, err["msg"]) from None
+    return query or body.confirm
+
+
 @router.post(
     "/campaigns/{slug}/compilations/{date}/approve",
     response={200: dict, **ERRORS},
-    summary="Approve the draft: it gets the next number and never changes again",
+    summary="Approve the draft: it gets the next number and never changes again (not sent)",
+    description=(
+        "Approving does not send the report (see `.../send`). Before the day's deadline, or "
+        "with units that have not reported, it answers 422 on the field `confirm` with the "
+        "number of units missing and late, unless `confirm=true` is given (query, or "
+        '`{"confirm": true}` as the JSON body).'
+    ),
 )
 @problems
-def approve(request, slug: str, date: dt.date):
+def approve(request, slug: str, date: dt.date, confirm: bool = False):
     campaign = _campaign_for_coordinator(request, slug)
-    approve_compilation(_compilation(campaign, date), request.user)
+    confirmed = _confirm(request, confirm)  # checked before anything is written
+    approve_compilation(_compilation(campaign, date), request.user, confirm=confirmed)
     return compilation_out(_compilation(campaign, date), campaign)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from uptake.documents.formats import vn_day_month, vn_int, vn_number
+from uptake.documents.formats import lower_first, vn_day_month, vn_int, vn_number
 from uptake.lib.spreadsheet import safe_cell
 
 STATUS_VI = {"on_time": "Đúng hạn", "late": "Trễ hạn", "missing": "Chưa báo cáo"}
@@ -424,7 +424,7 @@ class QualityFlags(Exporter):
 def lower_group(name: str) -> str:
     """ "Người dân" -> "người dân"; a long group name is cut at its first comma."""
     head = name.split(",")[0].strip()
-    return head[:1].lower() + head[1:]
+    return lower_first(head)
 
 
 class GapInspections(Exporter):
@@ -464,6 +464,17 @@ class GapInspections(Exporter):
             interval = f"{vn_number(i['low'])}–{vn_number(i['high'])}"
             cells += [i["sample_size"], i["with_app"], i["verified"], interval, i["reported"]]
             yield Row(cells)
+
+
+@dataclass
+class KeyValues(Exporter):
+    """A sheet of (label, value) lines: what a workbook is and when its figures were taken."""
+
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+
+    def rows(self) -> Iterator[Row]:
+        for label, value in self.pairs:
+            yield Row([label, value])
 
 
 def spreadsheet(snapshot: dict) -> list[Exporter]:

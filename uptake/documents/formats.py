@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, datetime
 
 
 def vn_int(value: int | None) -> str:
@@ -57,8 +58,30 @@ def upper_vn(text: str) -> str:
     return unicodedata.normalize("NFC", text.upper())
 
 
-def lower_first(text: str) -> str:
-    """ "Cài đặt, sử dụng ứng dụng Bluezone" -> "cài đặt, sử dụng ứng dụng Bluezone"."""
+def vn_clock(moment: datetime) -> str:
+    """ "14 giờ 24", "8 giờ 05": a time of day as the documents write it."""
+    return f"{moment.hour} giờ {moment.minute:02d}"
+
+
+def lower_first(text: str, names: Iterable[str] = ()) -> str:
+    """The first letter in lower case, for a phrase that goes on a sentence: "Cài đặt, sử dụng
+    ứng dụng Bluezone" -> "cài đặt, sử dụng ứng dụng Bluezone".
+
+    A first word that is a name keeps its capital: one with another capital after its first
+    letter ("PC-Covid", "VNeID", "UBND") or one of ``names`` (the campaign's app: "Bluezone").
+    """
+    if not text:
+        return text
+    word = text.split(maxsplit=1)[0]
+    if any(ch.isupper() for ch in word[1:]):
+        return text
+    folded = text.casefold()
+    for name in names:
+        name = (name or "").strip().casefold()
+        if name and folded.startswith(name):
+            rest = text[len(name) : len(name) + 1]
+            if not rest or not rest.isalnum():
+                return text
     return text[:1].lower() + text[1:]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.utils import translation
 
@@ -16,7 +16,10 @@ from uptake.documents.charts import chart_from_snapshot
 from uptake.documents.exporters import (
     ActivityTable,
     AreaTable,
+    Column,
+    Exporter,
     GapInspections,
+    KeyValues,
     QualityFlags,
     UnitTable,
     spreadsheet,
@@ -24,6 +27,7 @@ from uptake.documents.exporters import (
 from uptake.documents.formats import (
     ascii_slug,
     lower_first,
+    vn_clock,
     vn_date,
     vn_day_month,
     vn_int,
@@ -69,6 +73,25 @@ def issue_date(compilation: Compilation) -> date:
     return compilation.date
 
 
+def taken_at(compilation: Compilation) -> datetime:
+    """When the figures of the compilation were taken (its snapshot), in the campaign's zone."""
+    made = (compilation.snapshot or {}).get("made_at")
+    moment = datetime.fromisoformat(made) if made else compilation.refreshed_at
+    return moment.astimezone(compilation.campaign.tz)
+
+
+def as_of(compilation: Compilation) -> str:
+    """ "14 giờ 24 ngày 05/12/2026": the moment the figures were taken, as the documents say."""
+    moment = taken_at(compilation)
+    return f"{vn_clock(moment)} ngày {vn_date(moment.date())}"
+
+
+def title_in_sentence(info: dict) -> str:
+    """The campaign's title inside a sentence: "cài đặt, sử dụng ứng dụng Bluezone", but
+    "Bluezone: ...", "PC-Covid ...", "VNeID ..." keep their capital (see lower_first)."""
+    return lower_first(info["title"], [info.get("app") or ""])
+
+
 def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"\n\s*\n|\n", text or "") if p.strip()]
 
@@ -94,7 +117,7 @@ def official_document(compilation: Compilation) -> OfficialDocument:
         reference=reference,
         place_date=f"{settings['place']}, {vn_long_date(issue_date(compilation))}",
         kind="BÁO CÁO",
-        subject=f"Kết quả triển khai {lower_first(info['title'])} ngày {vn_date(day)}",
+        subject=f"Kết quả triển khai {title_in_sentence(info)} ngày {vn_date(day)}",
         signer=Signer(**settings.get("signer", {})),
         recipients=[r["name"] for r in settings.get("recipients", [])],
         draft=compilation.is_draft,
@@ -103,9 +126,9 @@ def official_document(compilation: Compilation) -> OfficialDocument:
     due = info["report_due"].replace(":", " giờ ")
     blocks.append(
         Paragraph(
-            f"{info['coordinator_name']} báo cáo kết quả triển khai {lower_first(info['title'])} "
+            f"{info['coordinator_name']} báo cáo kết quả triển khai {title_in_sentence(info)} "
             f"trên địa bàn {lower_first(info['root_name'])} ngày {vn_date(day)} (tổng hợp từ báo "
-            f"cáo của các đơn vị gửi trước {info['compile_at'].replace(':', ' giờ ')}) như sau:"
+            f"cáo của các đơn vị, số liệu tính đến {as_of(compilation)}) như sau:"
         )
     )
     sections = 0
@@ -364,7 +387,11 @@ def render(compilation: Compilation, fmt: str) -> Rendered:
         elif fmt == "pdf":
             content = pdffile.render(official_document(compilation))
         elif fmt == "xlsx":
-            content = xlsxfile.render(spreadsheet(compilation.snapshot), title=_title(compilation))
+            content = xlsxfile.render(
+                [*spreadsheet(compilation.snapshot), about_sheet(compilation)],
+                title=_title(compilation),
+                description=f"Số liệu tính đến {as_of(compilation)}",
+            )
         else:
             content = csvfile.render(UnitTable(compilation.snapshot))
     return Rendered(content, filename(compilation, fmt), FORMATS[fmt])
@@ -373,3 +400,23 @@ def render(compilation: Compilation, fmt: str) -> Rendered:
 def _title(compilation: Compilation) -> str:
     info = compilation.snapshot["campaign_info"]
     return f"{info['title']} – {vn_date(compilation.date)}"
+
+
+def about_sheet(compilation: Compilation) -> Exporter:
+    """The workbook's last sheet: which report this is and when its figures were taken."""
+    info = compilation.snapshot["campaign_info"]
+    if compilation.number:
+        state = f"Báo cáo số {compilation.reference}"
+    else:
+        state = "Dự thảo (chưa phê duyệt)"
+    return KeyValues(
+        compilation.snapshot,
+        title="Thông tin báo cáo",
+        columns=[Column("Mục", width=24), Column("Nội dung", width=60)],
+        pairs=[
+            ("Chiến dịch", info["title"]),
+            ("Ngày báo cáo", vn_date(compilation.date)),
+            ("Văn bản", state),
+            ("Số liệu tính đến", as_of(compilation)),
+        ],
+    )

@@ -26,7 +26,9 @@ from uptake.accounts.models import Profile, Role, profile_of
 from uptake.campaigns.models import Campaign
 from uptake.documents.actions import (
     CompilationError,
+    approval_warning,
     approve_compilation,
+    auto_send,
     make_draft,
     may_compile,
     send_compilation,
@@ -38,7 +40,7 @@ from uptake.documents.exporters import UnitTable, display
 from uptake.documents.forms import TextForm
 from uptake.documents.models import Compilation
 from uptake.documents.projection import LABELS, WINDOW
-from uptake.documents.report import FORMATS
+from uptake.documents.report import FORMATS, taken_at
 from uptake.documents.report import render as render_document
 from uptake.lib.dbrouter import read_only_db
 from uptake.ops.downloads import log_download
@@ -122,11 +124,14 @@ def _last_day(campaign: Campaign) -> date:
     return max(campaign.start, min(campaign.end, campaign.today()))
 
 
-def _render(request, template: str, campaign: Campaign, profile: Profile, **context):
+def _render(
+    request, template: str, campaign: Campaign, profile: Profile, status: int = 200, **context
+):
     return render(
         request,
         template,
         {"campaign": campaign, "profile": profile, "today": campaign.today(), **context},
+        status=status,
     )
 
 
@@ -242,12 +247,9 @@ def _quality(snapshot: dict) -> dict | None:
     }
 
 
-@login_required
-@require_GET
-@campaign_view
-def compilation(request, campaign: Campaign, day: str):
-    profile = _get_campaign_for_reader(request, campaign)
-    day = _day(campaign, day)
+def _compilation_context(request, campaign: Campaign, day: date, form=None) -> dict:
+    """What the page of a day's report shows, in any state: none yet, draft, approved, sent
+    (by a person or by the scheduler). ``form``: the coordinator's text as just refused."""
     found = (
         Compilation.objects.filter(campaign=campaign, date=day)
         .select_related("made_by", "refreshed_by", "approved_by", "sent_by", "text_by")
@@ -262,12 +264,16 @@ def compilation(request, campaign: Campaign, day: str):
         "prev_day": day - timedelta(1) if day > campaign.start else None,
         "next_day": day + timedelta(1) if day < _last_day(campaign) else None,
         "formats": list(FORMATS),
+        "auto_send": auto_send(campaign),
+        "send_at": campaign.compile_at,
     }
     if found is not None:
         found.campaign = campaign
         snapshot = found.snapshot
         context.update(
             snapshot=snapshot,
+            taken_at=taken_at(found),
+            warning=approval_warning(found) if found.is_draft and can_compile else "",
             chart=chart_from_snapshot(
                 snapshot, target_label=_("Target"), deadline_label=_("Target date")
             ),
@@ -275,7 +281,8 @@ def compilation(request, campaign: Campaign, day: str):
             quality=_quality(snapshot),
             dispatches=list(found.dispatches.select_related("sent_by")),
             recipients=snapshot.get("document", {}).get("recipients", []),
-            form=TextForm(
+            form=form
+            or TextForm(
                 initial={
                     "situation": found.situation,
                     "difficulties": found.difficulties,
@@ -283,6 +290,16 @@ def compilation(request, campaign: Campaign, day: str):
                 }
             ),
         )
+    return context
+
+
+@login_required
+@require_GET
+@campaign_view
+def compilation(request, campaign: Campaign, day: str):
+    profile = _get_campaign_for_reader(request, campaign)
+    day = _day(campaign, day)
+    context = _compilation_context(request, campaign, day)
     return _render(request, "documents/compilation.html", campaign, profile, **context)
 
 
@@ -341,20 +358,26 @@ def text(request, campaign: Campaign, day: str):
 @require_POST
 @campaign_view
 def approve(request, campaign: Campaign, day: str):
-    _get_campaign_for_coordinator(request, campaign)
+    """Approve the draft (with the text in the boxes, when it comes from the text form). Early,
+    or with units missing, only with the ``confirm`` box ticked; else the page comes back with
+    the error at its top, the text as typed, and nothing is changed."""
+    profile = _get_campaign_for_coordinator(request, campaign)
     day = _day(campaign, day)
     found = _get_compilation(campaign, day)
+    confirm = request.POST.get("confirm") in ("1", "on", "true")
+    form = None
+    if any(name in request.POST for name in TextForm.base_fields):
+        # Approved from the text form: what is in the boxes is what gets approved.
+        form = TextForm(request.POST)
+        if not form.is_valid():
+            errors = [e for field_errors in form.errors.values() for e in field_errors]
+            return _refused(request, campaign, profile, day, form, errors)
+    if found.is_draft and not confirm and approval_warning(found):
+        return _refused(request, campaign, profile, day, form, [approval_warning(found)])
     try:
-        if any(name in request.POST for name in TextForm.base_fields):
-            # Approved from the text form: what is in the boxes is what gets approved.
-            form = TextForm(request.POST)
-            if not form.is_valid():
-                for errors in form.errors.values():
-                    for error in errors:
-                        messages.error(request, error)
-                return redirect(_page(campaign, day))
+        if form is not None:
             found = write_text(found, request.user, **form.cleaned_data)
-        approved = approve_compilation(found, request.user)
+        approved = approve_compilation(found, request.user, confirm=confirm)
     except CompilationError as exc:
         messages.error(request, exc.message)
     else:
@@ -362,6 +385,20 @@ def approve(request, campaign: Campaign, day: str):
             request, _("Report No. %(number)s was approved.") % {"number": approved.reference}
         )
     return redirect(_page(campaign, day))
+
+
+def _refused(request, campaign: Campaign, profile: Profile, day: date, form, errors: list[str]):
+    """The page again with the refused approval's errors at its top and the text as typed."""
+    context = _compilation_context(request, campaign, day, form=form)
+    return _render(
+        request,
+        "documents/compilation.html",
+        campaign,
+        profile,
+        errors=errors,
+        status=422,
+        **context,
+    )
 
 
 @login_required

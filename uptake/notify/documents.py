@@ -8,7 +8,7 @@ is repeated after a crash changes nothing.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Exists, OuterRef
 
@@ -18,17 +18,29 @@ from uptake.documents.models import Compilation, Dispatch, State
 
 
 def approved_unsent():
-    """Approved compilations not sent yet and without a send run: each gets one."""
+    """Approved compilations not sent yet and without a send run, of the campaigns whose file
+    says ``auto_send: true``: each gets one. The others wait for their coordinator."""
     from uptake.notify.models import Job, JobRun
 
     planned = JobRun.objects.filter(
         campaign=OuterRef("campaign_id"), day=OuterRef("date"), job=Job.SEND
     )
     return (
-        Compilation.objects.filter(state=State.APPROVED, sent_at__isnull=True)
+        Compilation.objects.filter(
+            state=State.APPROVED, sent_at__isnull=True, campaign__source__auto_send=True
+        )
         .exclude(Exists(planned))
-        .only("campaign_id", "date", "approved_at")
+        .select_related("campaign")
+        .only("campaign_id", "date", "approved_at", "campaign__timezone", "campaign__compile_at")
     )
+
+
+def send_due_at(compilation: Compilation) -> datetime:
+    """When the scheduler sends an approved compilation: its day's ``compile_at``, or its
+    approval when that is later."""
+    campaign = compilation.campaign
+    compile_at = datetime.combine(compilation.date, campaign.compile_at, tzinfo=campaign.tz)
+    return max(compile_at, compilation.approved_at or compile_at)
 
 
 def make_draft(campaign: Campaign, day: date) -> tuple[Compilation, bool]:
@@ -48,7 +60,8 @@ class NothingToSend(Exception):
 
 
 def send_approved(campaign: Campaign, day: date) -> tuple[Compilation | None, Dispatch | None]:
-    """Send the day's approved compilation; (compilation, None) when there is nothing to send.
+    """Send the day's approved compilation; (compilation, None) when there is nothing to send,
+    or when the campaign no longer sends automatically (``auto_send`` turned off meanwhile).
 
     An SMTP failure raises (the job is retried with backoff); a compilation without any
     e-mail recipient raises NothingToSend.
@@ -57,6 +70,8 @@ def send_approved(campaign: Campaign, day: date) -> tuple[Compilation | None, Di
         Compilation.objects.select_related("campaign").filter(campaign=campaign, date=day).first()
     )
     if compilation is None or compilation.state != State.APPROVED or compilation.sent_at:
+        return compilation, None
+    if not actions.auto_send(campaign):
         return compilation, None
     try:
         dispatch = actions.send_compilation(compilation, user=None)

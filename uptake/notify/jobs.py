@@ -173,30 +173,34 @@ class Context:
             self._beat()
 
 
-def morning_reminder(run: JobRun, ctx: Context) -> dict:
-    """08:00: today's reminder to the reporters of every unit expected today."""
-    rows = build_summary(run.campaign, run.day).rows
+def _missing(run: JobRun) -> list[UnitRow]:
+    """The units expected on the run's day that have not reported it yet: only those are
+    reminded (a unit that has reported is nobody's worry)."""
+    return [r for r in build_summary(run.campaign, run.day).rows if r.status == Status.MISSING]
+
+
+def _remind_missing(run: JobRun, ctx: Context, kind: str) -> dict:
+    rows = _missing(run)
     ctx.beat()
-    notified = _remind(run, Kind.MORNING_REMINDER, rows)
-    params = {
-        **base_params(run.campaign, run.day),
-        "units": short_list([r.unit.name for r in rows]),
-    }
-    queue_webhooks(run, Kind.MORNING_REMINDER, params, {"units": unit_list(rows)})
-    return {"units": len(rows), "notified": notified}
+    notified = _remind(run, kind, rows)
+    webhooks = 0
+    if rows:  # no message goes out with an empty list
+        params = {
+            **base_params(run.campaign, run.day),
+            "units": short_list([r.unit.name for r in rows]),
+        }
+        webhooks = queue_webhooks(run, kind, params, {"units": unit_list(rows)})
+    return {"missing": len(rows), "notified": notified, "webhooks": webhooks}
+
+
+def morning_reminder(run: JobRun, ctx: Context) -> dict:
+    """08:00: today's reminder to the reporters of the units that have not reported yet."""
+    return _remind_missing(run, ctx, Kind.MORNING_REMINDER)
 
 
 def afternoon_reminder(run: JobRun, ctx: Context) -> dict:
     """14:00: a reminder to the reporters of the units that have not reported yet, only them."""
-    rows = [r for r in build_summary(run.campaign, run.day).rows if r.status == Status.MISSING]
-    ctx.beat()
-    notified = _remind(run, Kind.AFTERNOON_REMINDER, rows)
-    params = {
-        **base_params(run.campaign, run.day),
-        "units": short_list([r.unit.name for r in rows]),
-    }
-    queue_webhooks(run, Kind.AFTERNOON_REMINDER, params, {"units": unit_list(rows)})
-    return {"missing": len(rows), "notified": notified}
+    return _remind_missing(run, ctx, Kind.AFTERNOON_REMINDER)
 
 
 def overdue(run: JobRun, ctx: Context) -> dict:
@@ -224,7 +228,8 @@ def overdue(run: JobRun, ctx: Context) -> dict:
         "scope": campaign.root.name,
         **by_status(summary.rows),
     }
-    queue_webhooks(run, Kind.STATUS_LIST, everyone, {"units": unit_list(summary.rows)})
+    if summary.rows:
+        queue_webhooks(run, Kind.STATUS_LIST, everyone, {"units": unit_list(summary.rows)})
     return {"reporters": reporters, "coordinators": coordinators, **_counts(summary.rows)}
 
 
@@ -235,6 +240,14 @@ def compile_draft(run: JobRun, ctx: Context) -> dict:
     campaign, day = run.campaign, run.day
     compilation, made = documents.make_draft(campaign, day)
     ctx.beat()
+    if not compilation.is_draft:
+        # Approved (or sent) already: there is no draft to announce.
+        return {
+            "compilation": compilation.pk,
+            "state": compilation.state,
+            "made": False,
+            "notified": 0,
+        }
     counts = compilation.snapshot.get("reporting") or {}
     params = {
         **base_params(campaign, day),
@@ -342,7 +355,8 @@ def leaders_summary(run: JobRun, ctx: Context) -> dict:
         "counts": _counts(summary.rows),
         "groups": _group_figures(summary, summary.rows),
     }
-    queue_webhooks(run, Kind.LEADERS_SUMMARY, everyone, {"units": unit_list(summary.rows)})
+    if summary.rows:
+        queue_webhooks(run, Kind.LEADERS_SUMMARY, everyone, {"units": unit_list(summary.rows)})
     return {"notified": notified, **_counts(summary.rows)}
 
 

@@ -5,7 +5,12 @@ Like healthchecks' ``sendalerts``, it needs no broker and may run in several cop
 - **plan** writes one ``JobRun`` per (campaign, job, day) once its time has come in the
   campaign's time zone (a unique constraint: two schedulers planning at once write one row).
   A day older than yesterday, or a job later than the catch-up window, is recorded as skipped;
-  so is a reminder whose day's deadline has passed (it would only confuse).
+  so is a reminder whose day's deadline has passed (it would only confuse), and a reminder or
+  notice whose moment passed more than ``STALE_AFTER`` ago (a first start at 14:24 sends no
+  08:00 reminder and no overdue notice of yesterday). The compilation itself is caught up.
+  Sending an approved compilation is planned only for a campaign whose file says
+  ``auto_send: true``, at its ``compile_at`` at the earliest (``plan_sending``); otherwise the
+  coordinator sends it.
 - **claim** takes a due run with a conditional update, pending → running with a lease
   (``locked_until``): exactly one scheduler updates the row, and that one runs it. A long job
   renews its lease as it goes; a run whose lease lapsed (its scheduler was killed) is claimed
@@ -43,6 +48,10 @@ LOOKBACK_DAYS = 7
 JOB_BACKOFF = (60, 3600)  # first wait and longest wait after a failure, in seconds
 # Reminders make no sense once the day's deadline has passed.
 REMINDERS = (Job.MORNING_REMINDER, Job.AFTERNOON_REMINDER)
+# Reminders and notices are sent near their moment or not at all; the compilation (and its
+# sending) is caught up within SCHEDULER_CATCH_UP_HOURS.
+NOTICES = (Job.MORNING_REMINDER, Job.AFTERNOON_REMINDER, Job.OVERDUE, Job.LEADERS_SUMMARY)
+STALE_AFTER = timedelta(hours=1)
 
 
 class LeaseLost(Exception):
@@ -80,6 +89,14 @@ class Scheduler:
             return f"more than {hours} hours late (SCHEDULER_CATCH_UP_HOURS)"
         if job in REMINDERS and now > campaign.deadline(day):
             return "the day's deadline had passed"
+        return self.stale_reason(job, due, now)
+
+    def stale_reason(self, job: str, due: datetime, now: datetime) -> str:
+        """A reminder or notice more than STALE_AFTER late is not sent: nobody needs it."""
+        if job in NOTICES and now - due > STALE_AFTER:
+            return (
+                "more than an hour late: a reminder or notice is sent near its time or not at all"
+            )
         return ""
 
     def plan(self, now: datetime | None = None) -> int:
@@ -119,6 +136,8 @@ class Scheduler:
 
     def _run(self, campaign, job, day, due, now) -> JobRun:
         reason = self.skip_reason(campaign, job, day, due, now)
+        if reason:
+            log.info("%s %s %s: skipped (%s)", campaign.slug, job, day, reason)
         return JobRun(
             campaign=campaign,
             job=job,
@@ -132,12 +151,15 @@ class Scheduler:
         )
 
     def plan_sending(self, now: datetime) -> list[JobRun]:
-        """A send run for each approved compilation not yet sent (#3), due from its approval."""
+        """A send run for each approved compilation not yet sent of a campaign whose file says
+        ``auto_send: true``, due at the campaign's ``compile_at`` of its day, or at its approval
+        when that is later. Without ``auto_send``, the coordinator sends it (#13)."""
         from uptake.notify import documents
 
         out = []
         for compilation in documents.approved_unsent():
-            due = compilation.approved_at or now
+            campaign = compilation.campaign
+            due = documents.send_due_at(compilation)
             reason = (
                 ""
                 if now - due <= self.catch_up
@@ -145,7 +167,7 @@ class Scheduler:
             )
             out.append(
                 JobRun(
-                    campaign_id=compilation.campaign_id,
+                    campaign_id=campaign.pk,
                     job=Job.SEND,
                     day=compilation.date,
                     due_at=due,
@@ -208,7 +230,13 @@ class Scheduler:
         return done == 1
 
     def execute(self, run: JobRun) -> str:
-        """Run a claimed run and record the outcome; returns the run's new state."""
+        """Run a claimed run and record the outcome; returns the run's new state. A reminder or
+        notice that has become stale meanwhile (its scheduler died, it was retried) is skipped."""
+        reason = self.stale_reason(run.job, run.due_at, timezone.now())
+        if reason:
+            log.info("%s: skipped (%s)", run, reason)
+            self._finish(run, JobRun.State.SKIPPED, result={"skipped": reason})
+            return JobRun.State.SKIPPED
         try:
             result = run_job(run, Context(lambda: self.beat(run)))
         except LeaseLost:

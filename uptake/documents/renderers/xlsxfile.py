@@ -109,10 +109,11 @@ def write_sheet(ws, exporter: Exporter) -> None:
     ws.sheet_view.zoomScale = 100
 
 
-def render(exporters: list[Exporter], title: str = "") -> bytes:
+def render(exporters: list[Exporter], title: str = "", description: str = "") -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
     wb.properties.title = title
+    wb.properties.description = description or None
     wb.properties.creator = "uptake"
     wb.properties.language = "vi-VN"
     taken: set[str] = set()

@@ -14,7 +14,7 @@ URL = "/api/v1/campaigns/bluezone-hong-ngu/compilations/2020-08-17/document."
 class DocumentEndpointTestCase(DocumentsTestCase):
     def setUp(self):
         super().setUp()
-        approve_compilation(make_draft(self.campaign, TODAY, self.minh)[0], self.minh)
+        approve_compilation(make_draft(self.campaign, TODAY, self.minh)[0], self.minh, confirm=True)
 
     def test_readers_download_every_format(self):
         for fmt in ("docx", "pdf", "xlsx", "csv"):

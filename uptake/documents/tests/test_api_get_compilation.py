@@ -12,7 +12,7 @@ URL = "/api/v1/campaigns/bluezone-hong-ngu/compilations"
 class GetCompilationTestCase(DocumentsTestCase):
     def setUp(self):
         super().setUp()
-        approve_compilation(make_draft(self.campaign, TODAY, self.minh)[0], self.minh)
+        approve_compilation(make_draft(self.campaign, TODAY, self.minh)[0], self.minh, confirm=True)
 
     def test_it_returns_the_state_number_and_snapshot(self):
         r = self.client.get(f"{URL}/2020-08-17", **self.bearer(self.hoa))

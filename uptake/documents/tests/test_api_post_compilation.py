@@ -31,7 +31,7 @@ class PostCompilationTestCase(DocumentsTestCase):
         self.assertEqual(Compilation.objects.count(), 1)
 
     def test_an_approved_report_is_a_conflict(self):
-        approve_compilation(make_draft(self.campaign, TODAY, self.minh)[0], self.minh)
+        approve_compilation(make_draft(self.campaign, TODAY, self.minh)[0], self.minh, confirm=True)
         r = self.post(self.minh)
         self.assertEqual(r.status_code, 409)
         self.assertEqual(r.json()["errors"][0]["field"], "state")

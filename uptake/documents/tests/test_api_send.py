@@ -13,7 +13,7 @@ URL = "/api/v1/campaigns/bluezone-hong-ngu/compilations/2020-08-17/send"
 @override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
 class SendEndpointTestCase(DocumentsTestCase):
     def test_the_coordinator_sends_the_approved_report(self):
-        approve_compilation(make_draft(self.campaign, TODAY, self.minh)[0], self.minh)
+        approve_compilation(make_draft(self.campaign, TODAY, self.minh)[0], self.minh, confirm=True)
         r = self.client.post(URL, **self.bearer(self.minh))
         self.assertEqual(r.status_code, 200)
         body = r.json()
@@ -30,7 +30,7 @@ class SendEndpointTestCase(DocumentsTestCase):
         self.assertEqual(mail.outbox, [])
 
     def test_permissions(self):
-        approve_compilation(make_draft(self.campaign, TODAY, self.minh)[0], self.minh)
+        approve_compilation(make_draft(self.campaign, TODAY, self.minh)[0], self.minh, confirm=True)
         self.assertEqual(self.client.post(URL).status_code, 401)
         for user in (self.hoa, self.lan, self.tuan):
             self.assertEqual(self.client.post(URL, **self.bearer(user)).status_code, 403)

@@ -21,7 +21,7 @@ class ApproveCompilationTestCase(DocumentsTestCase):
         return make_draft(self.campaign, day, self.minh)[0]
 
     def test_it_numbers_dates_and_locks_the_draft(self):
-        approved = approve_compilation(self.draft(), self.minh)
+        approved = approve_compilation(self.draft(), self.minh, confirm=True)
         self.assertEqual(approved.state, State.APPROVED)
         self.assertEqual((approved.number, approved.year, approved.symbol), (1, 2020, "BC-VHTT"))
         self.assertEqual(approved.reference, "01/BC-VHTT")
@@ -30,23 +30,25 @@ class ApproveCompilationTestCase(DocumentsTestCase):
 
     def test_numbers_follow_each_other_without_gaps_or_repeats(self):
         numbers = [
-            approve_compilation(self.draft(START + timedelta(days=n)), self.minh).number
+            approve_compilation(
+                self.draft(START + timedelta(days=n)), self.minh, confirm=True
+            ).number
             for n in (2, 0, 1, 3)
         ]
         self.assertEqual(numbers, [1, 2, 3, 4])
         self.assertEqual(Counter.objects.get(campaign=self.campaign, year=2020).last_number, 4)
 
     def test_a_new_year_starts_again_at_one(self):
-        approve_compilation(self.draft(), self.minh)
+        approve_compilation(self.draft(), self.minh, confirm=True)
         Counter.objects.filter(campaign=self.campaign).update(last_number=41)
         with time_machine.travel(datetime(2021, 1, 1, 9, 0, tzinfo=VN), tick=False):
             self.campaign.end = date(2021, 1, 31)
             self.campaign.save()
-            approved = approve_compilation(self.draft(START), self.minh)
+            approved = approve_compilation(self.draft(START), self.minh, confirm=True)
         self.assertEqual((approved.number, approved.year), (1, 2021))
 
     def test_the_snapshot_does_not_change_after_approval(self):
-        approved = approve_compilation(self.draft(), self.minh)
+        approved = approve_compilation(self.draft(), self.minh, confirm=True)
         frozen = approved.snapshot
         self.report("870-LKA", TODAY, 3)  # a unit reports after the approval
         with self.assertRaises(CompilationLocked):
@@ -60,9 +62,9 @@ class ApproveCompilationTestCase(DocumentsTestCase):
 
     def test_approving_again_is_refused_with_the_number(self):
         compilation = self.draft()
-        approve_compilation(compilation, self.minh)
+        approve_compilation(compilation, self.minh, confirm=True)
         with self.assertRaises(CompilationLocked) as caught:
-            approve_compilation(compilation, self.root)
+            approve_compilation(compilation, self.root, confirm=True)
         self.assertIn("01/BC-VHTT", caught.exception.message)
         self.assertEqual(Compilation.objects.get().number, 1)
 
@@ -70,8 +72,10 @@ class ApproveCompilationTestCase(DocumentsTestCase):
         compilation = self.draft()
         for user in (self.hoa, self.lan, self.tuan):
             with self.subTest(user=user.username), self.assertRaises(PermissionDenied):
-                approve_compilation(compilation, user)
-        self.assertEqual(approve_compilation(compilation, self.root).approved_by, self.root)
+                approve_compilation(compilation, user, confirm=True)
+        self.assertEqual(
+            approve_compilation(compilation, self.root, confirm=True).approved_by, self.root
+        )
 
 
 @override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
@@ -115,7 +119,7 @@ class ConcurrentApprovalTestCase(SqliteFileMixin, TransactionTestCase):
         users = [self.minh, self.thu] * 2
         results, errors = self.at_once(
             *[
-                lambda c=c, u=u: approve_compilation(c, u)
+                lambda c=c, u=u: approve_compilation(c, u, confirm=True)
                 for c, u in zip(drafts, users, strict=True)
             ]
         )
@@ -128,8 +132,8 @@ class ConcurrentApprovalTestCase(SqliteFileMixin, TransactionTestCase):
     def test_two_approvals_of_one_draft_number_it_once(self):
         draft = make_draft(self.campaign, TODAY, self.minh)[0]
         results, errors = self.at_once(
-            lambda: approve_compilation(draft, self.minh),
-            lambda: approve_compilation(draft, self.thu),
+            lambda: approve_compilation(draft, self.minh, confirm=True),
+            lambda: approve_compilation(draft, self.thu, confirm=True),
         )
         self.assertEqual(len(errors), 1)
         self.assertIsInstance(errors[0], CompilationLocked)

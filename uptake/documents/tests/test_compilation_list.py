@@ -16,7 +16,7 @@ class CompilationListTestCase(DocumentsTestCase):
 
     def test_it_lists_the_reports_newest_first(self):
         approve_compilation(
-            make_draft(self.campaign, TODAY - timedelta(1), self.minh)[0], self.minh
+            make_draft(self.campaign, TODAY - timedelta(1), self.minh)[0], self.minh, confirm=True
         )
         make_draft(self.campaign, TODAY, self.minh)
         r = self.get(self.hoa)

@@ -38,7 +38,7 @@ class CompilationPageTestCase(DocumentsTestCase):
         self.assertNotContains(r, "/refresh/")
 
     def test_an_approved_report_shows_its_number_and_the_send_form(self):
-        approve_compilation(make_draft(self.campaign, TODAY, self.minh)[0], self.minh)
+        approve_compilation(make_draft(self.campaign, TODAY, self.minh)[0], self.minh, confirm=True)
         r = self.get(self.minh)
         self.assertContains(r, "01/BC-VHTT")
         self.assertContains(r, "/send/")

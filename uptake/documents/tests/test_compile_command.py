@@ -34,7 +34,7 @@ class CompileCommandTestCase(DocumentsTestCase):
 
     def test_an_approved_report_is_left_alone(self):
         self.compile(SLUG)
-        approve_compilation(Compilation.objects.get(), self.minh)
+        approve_compilation(Compilation.objects.get(), self.minh, confirm=True)
         with self.assertRaisesMessage(CommandError, "01/BC-VHTT"):
             self.compile(SLUG)
 

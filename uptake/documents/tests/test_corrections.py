@@ -16,7 +16,9 @@ YESTERDAY = TODAY - timedelta(days=1)
 
 class CorrectionsTestCase(DocumentsTestCase):
     def compile_and_approve(self, day):
-        return approve_compilation(make_draft(self.campaign, day, self.minh)[0], self.minh)
+        return approve_compilation(
+            make_draft(self.campaign, day, self.minh)[0], self.minh, confirm=True
+        )
 
     def correct(self, code="870-LKA", day=YESTERDAY, installed=1100, when=None):
         figures = {
@@ -56,7 +58,7 @@ class CorrectionsTestCase(DocumentsTestCase):
         self.correct(when=at(YESTERDAY, 16, 40))
         with time_machine.travel(at(YESTERDAY, 16, 45), tick=False):
             approved = approve_compilation(
-                make_draft(self.campaign, YESTERDAY, self.minh)[0], self.minh
+                make_draft(self.campaign, YESTERDAY, self.minh)[0], self.minh, confirm=True
             )
         lka = next(u for u in approved.snapshot["units"] if u["code"] == "870-LKA")
         self.assertEqual(lka["groups"]["residents"]["installed"], 1100)

@@ -14,7 +14,7 @@ URL = "/c/bluezone-hong-ngu/compilations/2020-08-17/document."
 class DownloadTestCase(DocumentsTestCase):
     def setUp(self):
         super().setUp()
-        approve_compilation(make_draft(self.campaign, TODAY, self.minh)[0], self.minh)
+        approve_compilation(make_draft(self.campaign, TODAY, self.minh)[0], self.minh, confirm=True)
 
     def get(self, user, fmt):
         self.client.login(username=user.username, password=PASSWORD)

@@ -83,7 +83,7 @@ class MakeDraftTestCase(DocumentsTestCase):
 
     def test_an_approved_compilation_is_not_refreshed(self):
         compilation, _ = make_draft(self.campaign, TODAY, self.minh)
-        approve_compilation(compilation, self.minh)
+        approve_compilation(compilation, self.minh, confirm=True)
         with self.assertRaises(CompilationLocked) as caught:
             make_draft(self.campaign, TODAY, self.minh)
         self.assertIn("01/BC-VHTT", caught.exception.message)

@@ -22,7 +22,7 @@ class RefreshViewTestCase(PostPageMixin, DocumentsTestCase):
         self.assertEqual(compilation.snapshot["reporting"]["on_time"], 3)
 
     def test_an_approved_report_is_not_refreshed(self):
-        approve_compilation(make_draft(self.campaign, TODAY, self.minh)[0], self.minh)
+        approve_compilation(make_draft(self.campaign, TODAY, self.minh)[0], self.minh, confirm=True)
         self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         r = self.post(self.minh)
         self.assertRedirects(r, PAGE, fetch_redirect_response=False)

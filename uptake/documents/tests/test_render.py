@@ -41,7 +41,7 @@ class RenderTestCase(DocumentsTestCase):
             difficulties="Một số người dân dùng điện thoại đời cũ.",
             proposals="Đề nghị Sở Thông tin và Truyền thông hỗ trợ tài liệu.",
         )
-        self.compilation = approve_compilation(draft, self.minh)
+        self.compilation = approve_compilation(draft, self.minh, confirm=True)
 
     def test_the_word_document_is_an_official_report(self):
         rendered = render(self.compilation, "docx")

@@ -14,7 +14,7 @@ class SendViewTestCase(PostPageMixin, DocumentsTestCase):
     action = "send/"
 
     def test_the_coordinator_sends_the_approved_report(self):
-        approve_compilation(make_draft(self.campaign, TODAY, self.minh)[0], self.minh)
+        approve_compilation(make_draft(self.campaign, TODAY, self.minh)[0], self.minh, confirm=True)
         r = self.post(self.minh)
         self.assertRedirects(r, PAGE, fetch_redirect_response=False)
         self.assertEqual(len(mail.outbox), 1)

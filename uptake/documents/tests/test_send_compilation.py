@@ -22,7 +22,9 @@ from uptake.test import NOW, TODAY
 @override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
 class SendCompilationTestCase(DocumentsTestCase):
     def approved(self):
-        return approve_compilation(make_draft(self.campaign, TODAY, self.minh)[0], self.minh)
+        return approve_compilation(
+            make_draft(self.campaign, TODAY, self.minh)[0], self.minh, confirm=True
+        )
 
     def test_it_emails_the_documents_to_the_recipients_with_an_address(self):
         dispatch = send_compilation(self.approved(), self.minh)

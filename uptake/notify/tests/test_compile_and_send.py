@@ -65,13 +65,17 @@ class CompileTestCase(NotifyTestCase):
 
         self.at(16, 0)
         made, _created = make_draft(self.campaign, TODAY, user=self.minh)
-        approve_compilation(made, self.minh)
+        approve_compilation(made, self.minh, confirm=True)
         self.at(16, 30)
         self.run_scheduler()
         compilation = Compilation.objects.get()
         self.assertEqual(compilation.refreshed_at, vn(16, 0))
         run = self.run_of(Job.COMPILE)
-        self.assertEqual((run.state, run.result["state"]), (JobRun.State.DONE, "sent"))
+        # Approving is not sending: it stays approved until the coordinator sends it.
+        self.assertEqual((run.state, run.result["state"]), (JobRun.State.DONE, "approved"))
+        self.assertEqual(compilation.state, State.APPROVED)
+        self.assertFalse(Notification.objects.filter(kind=Kind.DRAFT_READY).exists())
+        self.assertFalse([m for m in mail.outbox if "ubnd@example.org" in m.to])
 
 
 @override_settings(TIME_ZONE="UTC")
@@ -100,9 +104,13 @@ class CatchUpCompilationTestCase(NotifyTestCase):
 
 
 class SendTestCase(NotifyTestCase):
+    """With ``auto_send: true`` in the campaign file, the scheduler sends an approved report at
+    the campaign's compile_at at the earliest; see ManualSendingTestCase for the default."""
+
     def setUp(self):
         super().setUp()
         self.use_district_campaign()
+        self.campaign, _stats = load_campaign(district_data(auto_send=True))
         self.settle(self.campaign, jobs=[Job.MORNING_REMINDER, Job.AFTERNOON_REMINDER])
         self.at(16, 30)
         self.run_scheduler()
@@ -117,7 +125,7 @@ class SendTestCase(NotifyTestCase):
 
     def test_an_approved_compilation_is_sent_once_to_its_recipients(self):
         self.at(16, 40)
-        approve_compilation(self.compilation, self.minh)
+        approve_compilation(self.compilation, self.minh, confirm=True)
         self.at(16, 41)
         self.run_scheduler()
         self.run_scheduler()
@@ -136,7 +144,7 @@ class SendTestCase(NotifyTestCase):
     def test_a_compilation_sent_by_hand_is_not_sent_again(self):
         from uptake.documents.actions import send_compilation
 
-        approve_compilation(self.compilation, self.minh)
+        approve_compilation(self.compilation, self.minh, confirm=True)
         send_compilation(self.compilation, self.minh)
         self.at(16, 45)
         self.run_scheduler()
@@ -144,7 +152,7 @@ class SendTestCase(NotifyTestCase):
         self.assertEqual(Compilation.objects.get().dispatches.count(), 1)
 
     def test_a_failed_sending_is_retried(self):
-        approve_compilation(self.compilation, self.minh)
+        approve_compilation(self.compilation, self.minh, confirm=True)
         with mock.patch("uptake.documents.actions.EmailMessage.send", side_effect=OSError("down")):
             self.assertEqual(self.run_scheduler()["planned"], 1)
             self.assertEqual(self.run_scheduler()["planned"], 0)  # planned once, then retried
@@ -159,14 +167,79 @@ class SendTestCase(NotifyTestCase):
     def test_a_compilation_without_addresses_is_recorded_not_retried(self):
         from uptake.documents.actions import make_draft
 
-        data = district_data()
+        data = district_data(auto_send=True)
         for recipient in data["document"]["recipients"]:
             recipient.pop("email", None)
         self.campaign, _stats = load_campaign(data)
         self.at(16, 50)
         make_draft(self.campaign, TODAY, user=self.minh)  # refreshed: the recipients as now
-        approve_compilation(self.compilation, self.minh)
+        approve_compilation(self.compilation, self.minh, confirm=True)
         self.run_scheduler()
         run = self.run_of(Job.SEND)
         self.assertEqual((run.state, run.result["sent"]), (JobRun.State.DONE, False))
         self.assertIn("e-mail", run.result["reason"])
+
+
+class ManualSendingTestCase(NotifyTestCase):
+    """Approving is not sending (#13): without ``auto_send`` the scheduler never sends, and
+    with it, never before the campaign's compile_at."""
+
+    def setUp(self):
+        super().setUp()
+        self.use_district_campaign()
+        self.settle(self.campaign, jobs=[Job.MORNING_REMINDER, Job.AFTERNOON_REMINDER])
+
+    def documents_sent(self) -> list:
+        return [m for m in mail.outbox if "ubnd@example.org" in m.to]
+
+    def test_an_early_approval_is_not_sent_by_the_scheduler(self):
+        from uptake.documents.actions import make_draft
+
+        self.at(14, 24)
+        draft, _made = make_draft(self.campaign, TODAY, user=self.minh)
+        approve_compilation(draft, self.minh, confirm=True)
+        for minute in (24, 25, 59):
+            self.at(14, minute, second=30)
+            self.run_scheduler()
+        self.at(16, 30)
+        self.run_scheduler()
+        self.at(23, 0)
+        self.run_scheduler()
+        compilation = Compilation.objects.get()
+        self.assertEqual((compilation.state, compilation.sent_at), (State.APPROVED, None))
+        self.assertEqual(self.documents_sent(), [])
+        self.assertIsNone(self.run_of(Job.SEND))
+
+    def test_with_auto_send_an_early_approval_waits_for_compile_at(self):
+        from uptake.documents.actions import make_draft
+
+        self.campaign, _stats = load_campaign(district_data(auto_send=True))
+        self.at(14, 24)
+        draft, _made = make_draft(self.campaign, TODAY, user=self.minh)
+        approve_compilation(draft, self.minh, confirm=True)
+        self.at(14, 25)
+        self.run_scheduler()
+        self.assertEqual(self.documents_sent(), [])
+        self.assertEqual(self.run_of(Job.SEND).due_at, vn(16, 30))
+        self.at(16, 29, second=59)
+        self.run_scheduler()
+        self.assertEqual(self.documents_sent(), [])
+        self.at(16, 30)
+        self.run_scheduler()
+        self.assertEqual(len(self.documents_sent()), 1)
+        compilation = Compilation.objects.get()
+        self.assertEqual((compilation.state, compilation.sent_by), (State.SENT, None))
+
+    def test_auto_send_turned_off_after_planning_sends_nothing(self):
+        from uptake.documents.actions import make_draft
+
+        self.campaign, _stats = load_campaign(district_data(auto_send=True))
+        self.at(14, 24)
+        draft, _made = make_draft(self.campaign, TODAY, user=self.minh)
+        approve_compilation(draft, self.minh, confirm=True)
+        self.run_scheduler()
+        self.campaign, _stats = load_campaign(district_data())
+        self.at(16, 30)
+        self.run_scheduler()
+        self.assertEqual(self.documents_sent(), [])
+        self.assertEqual(self.run_of(Job.SEND).result["sent"], False)

@@ -24,7 +24,7 @@ class MorningReminderTestCase(NotifyTestCase):
         for user in (self.minh, self.hoa, self.root):
             self.assertEqual(self.kinds_of(user), [], user.username)
         run = self.run_of(Job.MORNING_REMINDER)
-        self.assertEqual(run.result["units"], 5)
+        self.assertEqual(run.result["missing"], 5)
         self.assertEqual(run.result["notified"], 3)
 
     def test_the_reminder_names_the_reporters_units_and_the_deadline(self):

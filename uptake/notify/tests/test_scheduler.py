@@ -148,19 +148,20 @@ class CatchUpTestCase(NotifyTestCase):
             ).exists()
         )
 
-    def test_it_catches_up_yesterdays_overdue_notices_and_summary(self):
+    def test_it_skips_yesterdays_overdue_notices_and_summary_but_makes_the_compilation(self):
         self.at(9, 0)
         self.run_scheduler()
         for job in (Job.OVERDUE, Job.LEADERS_SUMMARY):
             run = self.run_of(job, YESTERDAY)
-            self.assertEqual(run.state, JobRun.State.DONE)
+            self.assertEqual((run.state, run.attempts), (JobRun.State.SKIPPED, 0))
+            self.assertIn("more than an hour late", run.result["skipped"])
             self.assertEqual(
                 run.due_at.astimezone(vn(0).tzinfo).hour, 15 if job == "overdue" else 17
             )
+        self.assertEqual(self.run_of(Job.COMPILE, YESTERDAY).state, JobRun.State.DONE)
         self.assertEqual(self.run_of(Job.MORNING_REMINDER).state, JobRun.State.DONE)
         self.assertIsNone(self.run_of(Job.OVERDUE))  # today's is not due yet
-        overdue = Notification.objects.get(user=self.lan, kind=Kind.OVERDUE)
-        self.assertEqual(overdue.day, YESTERDAY)
+        self.assertFalse(Notification.objects.filter(kind=Kind.OVERDUE).exists())
 
     @override_settings(SCHEDULER_CATCH_UP_HOURS=1)
     def test_it_skips_a_job_later_than_the_catch_up_window(self):
@@ -179,8 +180,11 @@ class CatchUpTestCase(NotifyTestCase):
         self.at(9, 0, day=self.campaign.end + timedelta(days=1))
         self.run_scheduler()
         self.assertFalse(JobRun.objects.filter(day__gt=self.campaign.end).exists())
+        self.assertTrue(
+            JobRun.objects.filter(day=self.campaign.end, job=Job.LEADERS_SUMMARY).exists()
+        )
         self.assertEqual(
-            JobRun.objects.filter(day=self.campaign.end, job=Job.LEADERS_SUMMARY).get().state,
+            JobRun.objects.filter(day=self.campaign.end, job=Job.COMPILE).get().state,
             JobRun.State.DONE,
         )
 
