@@ -190,6 +190,8 @@ STATICFILES_DIRS = [BASE_DIR / "uptake" / "static"]
 
 # By default e-mails are not sent: one line per e-mail on the console (uptake/lib/mail.py).
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "uptake.lib.mail.SummaryBackend")
+# Where django.core.mail.backends.filebased.EmailBackend keeps the e-mails, one file per batch.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "uptake@localhost")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", "25")

@@ -61,3 +61,6 @@ class SummaryBackendTest(SimpleTestCase):
 
         self.assertEqual(project_settings.EMAIL_BACKEND, "uptake.lib.mail.SummaryBackend")
         self.assertEqual(settings.EMAIL_BACKEND, "django.core.mail.backends.locmem.EmailBackend")
+
+    def test_the_file_backend_would_keep_them_in_var_mail(self):
+        self.assertEqual(settings.EMAIL_FILE_PATH, str(settings.BASE_DIR / "var" / "mail"))
