@@ -38,8 +38,13 @@ class UnitLine:
     counts: dict = field(default_factory=dict)  # reporting counts (districts)
 
     @property
+    def risky(self) -> list[tuple[Group, GroupFigures | None, Projection]]:
+        """The groups whose projection is at risk."""
+        return [(g, f, p) for g, f, p in self.groups if p is not None and p.status == AT_RISK]
+
+    @property
     def at_risk(self) -> bool:
-        return any(p is not None and p.status == AT_RISK for _g, _f, p in self.groups)
+        return bool(self.risky)
 
 
 @dataclass
@@ -88,6 +93,7 @@ def build_dashboard(campaign: Campaign, unit: Unit, day: date) -> Dashboard:
     targets = {g.key: float(g.target_percent) for g in groups}
     target_date = campaign.target_date
 
+    # A total's percents carry its units' figures: project() projects it from the units.
     totals = progress.percents()
     cards = [
         GroupCard(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from uptake.campaigns.models import Campaign, Group
+from uptake.documents.projection import TotalPercents
 from uptake.reports.models import Report, Status, percent
 from uptake.units.models import Unit
 
@@ -134,5 +135,15 @@ class Progress:
                         total.installed += figures[1]
         return out
 
-    def percents(self, unit: Unit | None = None) -> dict[str, list[float | None]]:
-        return {key: [t.percent for t in days] for key, days in self.totals(unit).items()}
+    def percents(self, unit: Unit | None = None) -> dict[str, TotalPercents]:
+        """Per group, the total's percent by day, with the figures of the units expected on the
+        last day: ``project()`` projects the total from them (see projection.py)."""
+        members = self.within(unit) if unit is not None else self.units
+        last = self.days[-1]
+        return {
+            key: TotalPercents(
+                [t.percent for t in days],
+                [up.series[key] for up in members if key in up.series and up.expected(last)],
+            )
+            for key, days in self.totals(unit).items()
+        }
