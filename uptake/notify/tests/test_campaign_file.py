@@ -89,3 +89,30 @@ def test_an_unquoted_time_in_yaml_is_explained():
     with pytest.raises(CampaignFileError) as caught:
         parse(campaign_data(**data))
     assert caught.value.key == "jobs.leaders_summary"
+
+
+def test_auto_send_is_off_unless_the_file_says_so():
+    assert parse(campaign_data()).auto_send is False
+    assert parse(campaign_data(auto_send=True)).auto_send is True
+    assert parse(campaign_data(**yaml.safe_load("auto_send: yes"))).auto_send is True
+
+
+def test_an_auto_send_that_is_not_true_or_false_is_refused_by_name():
+    with pytest.raises(CampaignFileError) as refused:
+        parse(campaign_data(auto_send="sometimes"))
+    assert refused.value.key == "auto_send"
+
+
+@pytest.mark.django_db
+def test_the_loaded_campaign_sends_automatically_only_with_auto_send():
+    from uptake.campaigns.loader import load_campaign
+    from uptake.documents.actions import auto_send
+
+    campaign, _stats = load_campaign(campaign_data())
+    assert auto_send(campaign) is False
+    campaign, _stats = load_campaign(campaign_data(auto_send=True))
+    assert auto_send(campaign) is True
+    with pytest.raises(CampaignFileError):
+        load_campaign(campaign_data(auto_send="sometimes"))
+    campaign.refresh_from_db()
+    assert auto_send(campaign) is True  # the refused file changed nothing
