@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import Header, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from uptake.accounts.models import ApiToken, profile_of
 from uptake.api import ratelimit
@@ -130,9 +130,21 @@ class ReportIn(Schema):
     campaign: str
     unit: str
     date: dt.date
-    figures: dict[str, Any]
-    activities: dict[str, Any] | None = None
-    note: str = ""
+    figures: dict[str, Any] = Field(
+        description="Cumulative figures per group: {with_smartphone, installed}. Every group "
+        "of the unit in a first submission; in a revision, a group left out keeps its figures."
+    )
+    activities: dict[str, Any] | None = Field(
+        None,
+        description="The day's counts per activity. Left out (or an activity left out, or "
+        "null): unchanged from the day's earlier revision; 0 means none.",
+    )
+    note: str = Field(
+        "",
+        description="Explains this submission only (not carried to the next): required when "
+        "installed is below the latest earlier report or above a later day's report, and "
+        "on behalf when received_at is more than 15 minutes before the entry.",
+    )
     on_behalf: bool = False
     source: str = ""
     received_at: dt.datetime | None = None
@@ -336,6 +348,8 @@ class RevisionOut(Schema):
     submitted_by: str | None
     on_behalf: bool
     source: str
+    # On behalf: when the unit sent the figures (submitted_at is when they were entered).
+    received_at: str | None = None
     via: str
     figures: dict[str, dict[str, int]]
     activities: dict[str, int]
@@ -371,6 +385,9 @@ def unit_reports(request, slug: str, code: str):
                     "submitted_by": rev.submitted_by.username if rev.submitted_by else None,
                     "on_behalf": rev.on_behalf,
                     "source": rev.source,
+                    "received_at": rev.received_at.astimezone(tz).isoformat()
+                    if rev.received_at
+                    else None,
                     "via": rev.via,
                     "figures": rev.figures,
                     "activities": rev.activities,

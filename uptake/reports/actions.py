@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -21,6 +22,8 @@ from uptake.units.models import Unit
 
 FIELDS = ("with_smartphone", "installed")
 NOTE_MAX = 2000
+# On behalf: figures received longer than this before they are entered need a note saying why.
+BACKDATE_GRACE = timedelta(minutes=15)
 # "5200", "5.200", "5,200" or "5 200": ASCII digits, optionally grouped by thousands.
 WHOLE_TEXT = re.compile(r"^\d+$|^\d{1,3}([.,\s]\d{3})+$", re.ASCII)
 
@@ -59,8 +62,13 @@ def whole_number(value) -> int | None:
     return None
 
 
-def clean_figures(participation: Participation, raw) -> tuple[dict, list[FieldError]]:
-    """Check the shape of ``raw`` figures for the unit's groups; return them cleaned."""
+def clean_figures(
+    participation: Participation, raw, *, partial: bool = False
+) -> tuple[dict, list[FieldError]]:
+    """Check the shape of ``raw`` figures for the unit's groups; return them cleaned.
+
+    ``partial``: a revision of a report, where a group left out (or null) keeps its figures.
+    """
     errors: list[FieldError] = []
     figures: dict = {}
     if not isinstance(raw, dict):
@@ -70,6 +78,8 @@ def clean_figures(participation: Participation, raw) -> tuple[dict, list[FieldEr
             errors.append(FieldError(f"figures.{key}", _("This unit does not report this group.")))
     for key in participation.groups:
         group = raw.get(key)
+        if group is None and partial:
+            continue  # unchanged: the report keeps this group's figures
         if group is None:
             errors.append(
                 FieldError(f"figures.{key}", _("The figures of this group are required."))
@@ -107,7 +117,10 @@ def clean_figures(participation: Participation, raw) -> tuple[dict, list[FieldEr
 
 
 def clean_activities(participation: Participation, raw) -> tuple[dict, list[FieldError]]:
-    """The day's activity counts: whole numbers ≥ 0, only the unit's declared activities."""
+    """The day's activity counts: whole numbers ≥ 0, only the unit's declared activities.
+
+    Only the counts given: an activity left out, null or blank is not mentioned (a revision
+    keeps its earlier count); 0 is a count."""
     if raw is None:
         return {}, []
     if not isinstance(raw, dict):
@@ -156,14 +169,22 @@ def check_expected(participation: Participation, day: date) -> list[FieldError]:
     return []
 
 
-def recent_reports(
-    campaign: Campaign, unit: Unit, day: date
-) -> tuple[Report | None, Report | None]:
-    """The unit's report of ``day`` (None if it has none yet) and its latest earlier one (the
-    figures a new one may not go below), in one query: the two latest reports dated ``day``
-    or before, hand-written as every submission runs it (#7, uptake/lib/rawrows.py)."""
-    rows = rawrows.select(_recent_sql(), [campaign.pk, unit.pk, day], _columns()[0])
-    return _day_and_previous([found for (found,) in rows], day)
+class Recent(NamedTuple):
+    """A unit's reports around a day: the day's own, the latest earlier one (the figures a new
+    one may not go below) and the next later one (the figures it may not go above)."""
+
+    report: Report | None
+    previous: Report | None
+    later: Report | None
+
+
+def recent_reports(campaign: Campaign, unit: Unit, day: date) -> Recent:
+    """The unit's reports around ``day`` (``Recent``), in one query: the two latest dated
+    ``day`` or before and the first one after, hand-written as every submission runs it
+    (#7, uptake/lib/rawrows.py)."""
+    params = [campaign.pk, unit.pk, day, campaign.pk, unit.pk, day]
+    rows = rawrows.select(_recent_sql(), params, _columns()[0])
+    return _around([found for (found,) in rows], day)
 
 
 @dataclass
@@ -174,29 +195,37 @@ class Submission:
     day: date
     report: Report | None  # the unit's report of the day, if it has one
     previous: Report | None  # its latest report of an earlier day
+    later: Report | None = None  # its first report of a later day
 
     def of(self, campaign: Campaign, unit: Unit, day: date) -> bool:
         """Whether this was read for ``unit``'s report of ``day`` in ``campaign``."""
         p = self.participation
         return (p.campaign_id, p.unit_id, self.day) == (campaign.pk, unit.pk, day)
 
+    @property
+    def recent(self) -> Recent:
+        return Recent(self.report, self.previous, self.later)
+
 
 def find_submission(slug: str, code: str, day: date) -> Submission | None:
     """The participation of the unit ``code`` in the campaign ``slug`` with the campaign, the
-    unit and its ``recent_reports`` for ``day``, in one hand-written query (#7: every report
-    through the API reads them); None when the unit does not report in such a campaign."""
-    rows = rawrows.select(_find_sql(), [day, slug, code], *_columns())
+    unit and its ``recent_reports`` around ``day``, in one hand-written query (#7: every
+    report through the API reads them); None when the unit does not report in such a
+    campaign."""
+    rows = rawrows.select(_find_sql(), [day, day, slug, code], *_columns())
     if not rows:
         return None
     _report, found, found.campaign, found.unit = rows[0]
-    day_report, previous = _day_and_previous([row[0] for row in rows if row[0] is not None], day)
-    return Submission(found, day, day_report, previous)
+    recent = _around([row[0] for row in rows if row[0] is not None], day)
+    return Submission(found, day, *recent)
 
 
-def _day_and_previous(reports: list[Report], day: date) -> tuple[Report | None, Report | None]:
-    """(the report of ``day``, the one before) from the two latest, newest first."""
+def _around(reports: list[Report], day: date) -> Recent:
+    """``Recent`` from up to three reports, newest first: the first after ``day`` (if any),
+    then the latest of ``day`` or before."""
+    later = reports.pop(0) if reports and reports[0].date > day else None
     report = reports.pop(0) if reports and reports[0].date == day else None
-    return report, (reports[0] if reports else None)
+    return Recent(report, reports[0] if reports else None, later)
 
 
 @functools.cache
@@ -211,31 +240,52 @@ def _columns() -> tuple[rawrows.Columns, ...]:
     )
 
 
+# The reports around a day: those of the day or before, or the first after it (its date
+# found in the unique constraint's index, campaign, unit, date), newest first. Three rows
+# hold the next later one, the day's and the previous one.
+_AROUND = (
+    "(r.date <= %s OR r.date = (SELECT MIN(n.date) FROM {table} n"
+    " WHERE n.campaign_id = {campaign} AND n.unit_id = {unit} AND n.date > %s))"
+)
+
+
 @functools.cache
 def _recent_sql() -> str:
-    report = _columns()[0]
+    report, table = _columns()[0], Report._meta.db_table
+    around = _AROUND.format(table=table, campaign="%s", unit="%s")
     return (
-        f"SELECT {report.sql} FROM {Report._meta.db_table} r"
-        f" WHERE r.campaign_id = %s AND r.unit_id = %s AND r.date <= %s"
-        f" ORDER BY r.date DESC LIMIT 2"
+        f"SELECT {report.sql} FROM {table} r"
+        f" WHERE r.campaign_id = %s AND r.unit_id = %s AND {around}"
+        f" ORDER BY r.date DESC LIMIT 3"
     )
 
 
 @functools.cache
 def _find_sql() -> str:
     report, participation, campaign, unit = _columns()
+    table = Report._meta.db_table
+    around = _AROUND.format(table=table, campaign="p.campaign_id", unit="p.unit_id")
     return (
         f"SELECT {report.sql}, {participation.sql}, {campaign.sql}, {unit.sql}"
         f" FROM {Participation._meta.db_table} p"
         f" INNER JOIN {Campaign._meta.db_table} c ON c.id = p.campaign_id"
         f" INNER JOIN {Unit._meta.db_table} u ON u.id = p.unit_id"
-        f" LEFT OUTER JOIN {Report._meta.db_table} r"
-        f" ON r.campaign_id = p.campaign_id AND r.unit_id = p.unit_id AND r.date <= %s"
-        f" WHERE c.slug = %s AND u.code = %s ORDER BY r.date DESC LIMIT 2"
+        f" LEFT OUTER JOIN {table} r"
+        f" ON r.campaign_id = p.campaign_id AND r.unit_id = p.unit_id AND {around}"
+        f" WHERE c.slug = %s AND u.code = %s ORDER BY r.date DESC LIMIT 3"
     )
 
 
+def _n(value: int) -> str:
+    """5.200 in Vietnamese, 5,200 in English (the pages' own ``num``)."""
+    # Imported here: the template tags import the forms, which import this module.
+    from uptake.reports.templatetags.uptake_extras import num
+
+    return num(value)
+
+
 def check_decrease(previous: Report | None, figures: dict, note: str) -> list[FieldError]:
+    """Installed below the unit's latest earlier report needs a note explaining it."""
     if previous is None or note.strip():
         return []
     errors = []
@@ -249,10 +299,63 @@ def check_decrease(previous: Report | None, figures: dict, note: str) -> list[Fi
             errors.append(
                 FieldError(
                     f"figures.{key}.installed",
-                    msg % {"before": before, "day": date_format(previous.date, "d/m/Y")},
+                    msg % {"before": _n(before), "day": date_format(previous.date, "d/m/Y")},
                 )
             )
     return errors
+
+
+def check_later(later: Report | None, figures: dict, note: str) -> list[FieldError]:
+    """A report for a past day fits below the unit's next later report: installed above it
+    (the later day would then read as a decrease) needs a note explaining it. Stored with
+    its note, the later day is flagged as a decrease by the data-quality rules."""
+    if later is None or note.strip():
+        return []
+    errors = []
+    for key, group in figures.items():
+        after = (later.figures.get(key) or {}).get("installed")
+        if after is not None and "installed" in group and group["installed"] > after:
+            msg = _(
+                "Higher than the %(after)s already reported for a later day, %(day)s: "
+                "explain it in the note."
+            )
+            errors.append(
+                FieldError(
+                    f"figures.{key}.installed",
+                    msg % {"after": _n(after), "day": date_format(later.date, "d/m/Y")},
+                )
+            )
+    return errors
+
+
+def check_received_at(
+    campaign: Campaign,
+    day: date,
+    received_at: datetime,
+    now: datetime,
+    on_behalf: bool,
+    note: str,
+) -> list[FieldError]:
+    """When the unit sent figures entered on its behalf: not in the future, not before the
+    day, and more than ``BACKDATE_GRACE`` before the entry only with a note saying why."""
+    if not on_behalf:
+        return [FieldError("received_at", _("Only figures entered on behalf have one."))]
+    if received_at > now:
+        return [FieldError("received_at", _("This time has not come yet."))]
+    if received_at.astimezone(campaign.tz).date() < day:
+        return [FieldError("received_at", _("Figures for a day cannot arrive before that day."))]
+    if received_at < now - BACKDATE_GRACE and not note:
+        msg = _(
+            "Received at %(received)s, more than %(minutes)s minutes before this entry "
+            "(%(entered)s): say in the note why it is entered later."
+        )
+        values = {
+            "received": date_format(received_at.astimezone(campaign.tz), "H:i d/m/Y"),
+            "entered": date_format(now.astimezone(campaign.tz), "H:i d/m/Y"),
+            "minutes": int(BACKDATE_GRACE.total_seconds() // 60),
+        }
+        return [FieldError("received_at", msg % values)]
+    return []
 
 
 def submit_report(
@@ -278,6 +381,10 @@ def submit_report(
     ``at`` is the moment of submission: now, except for importers and the demo's history.
     ``read``: what ``find_submission`` read for this unit and day, when the caller has it
     (the API), so as not to read it again.
+
+    A revision keeps what it does not mention: a group left out of ``figures`` keeps its
+    figures, an activity left out of ``activities`` (or ``activities`` left out) its count.
+    The note is the submission's own: it explains this revision only.
     """
     profile = profile_of(user)
     if not profile.can_submit(unit):
@@ -294,7 +401,7 @@ def submit_report(
     errors: list[FieldError] = check_date(campaign, day)
     recent = None
     if read is not None and read.of(campaign, unit, day):
-        participation, recent = read.participation, (read.report, read.previous)
+        participation, recent = read.participation, read.recent
     else:
         # A slice, not first(): (campaign, unit) is unique, an ORDER BY would only cost (#7).
         participation = next(iter(campaign.participations.filter(unit=unit)[:1]), None)
@@ -302,7 +409,9 @@ def submit_report(
         raise ReportInvalid([FieldError("unit", _("This unit does not report in this campaign."))])
     if not errors:
         errors += check_expected(participation, day)
-    cleaned, figure_errors = clean_figures(participation, figures)
+    # The day's report decides whether a group may be left out (a revision keeps it).
+    report, previous, later = recent or recent_reports(campaign, unit, day)
+    cleaned, figure_errors = clean_figures(participation, figures, partial=report is not None)
     errors += figure_errors
     counts, activity_errors = clean_activities(participation, activities)
     errors += activity_errors
@@ -311,29 +420,22 @@ def submit_report(
     if on_behalf and not source:
         errors.append(FieldError("source", _("Say how the unit sent its figures.")))
     if received_at is not None:
-        if not on_behalf:
-            errors.append(FieldError("received_at", _("Only figures entered on behalf have one.")))
-        elif received_at > now:
-            errors.append(FieldError("received_at", _("This time has not come yet.")))
-        elif received_at.astimezone(campaign.tz).date() < day:
-            errors.append(
-                FieldError("received_at", _("Figures for a day cannot arrive before that day."))
-            )
+        errors += check_received_at(campaign, day, received_at, now, on_behalf, note)
     _raise_if(errors)
 
     arrived = received_at or now
-    report, previous = recent or recent_reports(campaign, unit, day)
     # Checked against the latest earlier day, for a first revision and a correction alike:
-    # a revision cannot drop below yesterday's figures without its own note.
-    _raise_if(check_decrease(previous, cleaned, note))
+    # a revision cannot drop below yesterday's figures without its own note; nor, for a
+    # past day, rise above what a later day already reported.
+    _raise_if(check_decrease(previous, cleaned, note) + check_later(later, cleaned, note))
 
     def written(report: Report, before: dict | None) -> tuple[Revision, AuditEntry]:
         """The revision row and the audit entry of ``report``'s latest revision."""
         revision = Revision(
             report=report,
             number=report.revision,
-            figures=cleaned,
-            activities=counts,
+            figures=report.figures,
+            activities=report.activities,
             note=note,
             submitted_by=user,
             submitted_at=now,
@@ -354,8 +456,8 @@ def submit_report(
                 "unit": unit.code,
                 "date": day.isoformat(),
                 "revision": report.revision,
-                "figures": cleaned,
-                "activities": counts,
+                "figures": report.figures,
+                "activities": report.activities,
                 "note": note,
                 "on_behalf": on_behalf,
                 "source": source,
@@ -390,8 +492,13 @@ def submit_report(
             now = timezone.now()
         before = {"figures": report.figures, "activities": report.activities, "note": report.note}
         report.revision += 1
-        report.figures = cleaned
-        report.activities = counts
+        # What this revision does not mention stays as the latest revision left it.
+        report.figures = {
+            key: cleaned[key] if key in cleaned else report.figures[key]
+            for key in participation.groups
+            if key in cleaned or key in (report.figures or {})
+        }
+        report.activities = {**(report.activities or {}), **counts}
         report.note = note
         report.submitted_at = now
         report.save(update_fields=["revision", "figures", "activities", "note", "submitted_at"])

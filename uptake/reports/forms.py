@@ -82,6 +82,14 @@ class ReportForm(forms.Form):
         self.fields = {**figure_fields, **activity_fields}
         self.fields.update(self.leading_fields(declared))
         self.fields.update(declared)
+        if self.lowered_by_suggestion:
+            # Figures filled in below the latest ones: not sent without a note saying why.
+            self.fields["note"].widget.attrs["required"] = True
+
+    @property
+    def lowered_by_suggestion(self) -> bool:
+        """The form opened filled with a suggestion below the unit's latest figures."""
+        return any(s.applied and s.lowers for s in self.suggestions)
 
     def leading_fields(self, declared: dict) -> dict:
         return {}

@@ -1,14 +1,15 @@
-"""A unit's reports day by day (with the daily increase) and what each revision changed."""
+"""A unit's reports day by day (with the daily increase), what each revision changed and how
+it arrived (received by phone at one time, entered at another, by whom)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils.translation import gettext as _
 
 from uptake.campaigns.models import Activity, Campaign, Group, Participation
-from uptake.reports.actions import FIELDS
+from uptake.reports.actions import BACKDATE_GRACE, FIELDS
 from uptake.reports.models import Report, Revision, Status
 from uptake.reports.summary import GroupFigures
 
@@ -120,3 +121,53 @@ def revision_changes(
     if before.note != after.note:
         changes.append(Change(_("Note"), before.note, after.note))
     return changes
+
+
+@dataclass
+class Arrival:
+    """How a revision came in. Entered on behalf of the unit, it has two times: when the unit
+    sent its figures (``received_at``: by phone at 15:30) and when the coordinator typed them
+    in (``entered_at``: 17:10, by ``entered_by``); otherwise the unit sent them itself."""
+
+    entered_at: datetime
+    entered_by: str
+    on_behalf: bool
+    source: str
+    received_at: datetime | None
+
+    @property
+    def delay(self) -> timedelta | None:
+        """How long after it was received it was entered, when longer than the grace."""
+        if self.received_at is None:
+            return None
+        delay = self.entered_at - self.received_at
+        return delay if delay > BACKDATE_GRACE else None
+
+    @property
+    def delay_text(self) -> str:
+        """ "1 h 40 min" ("1 giờ 40 phút"), "40 min"; empty without a delay."""
+        if self.delay is None:
+            return ""
+        minutes = int(self.delay.total_seconds() // 60)
+        return duration_text(minutes)
+
+
+def arrival(rev: Revision) -> Arrival:
+    user = rev.submitted_by
+    by = (user.get_full_name() or user.username) if user is not None else _("unknown user")
+    return Arrival(
+        entered_at=rev.submitted_at,
+        entered_by=by,
+        on_behalf=rev.on_behalf,
+        source=rev.source,
+        received_at=rev.received_at if rev.on_behalf else None,
+    )
+
+
+def duration_text(minutes: int) -> str:
+    """A duration in whole minutes as read: "39 min" under an hour, "2 h 5 min" from one
+    hour ("39 phút", "2 giờ 5 phút" in Vietnamese), never "0 h 39 min"."""
+    hours, minutes = divmod(max(minutes, 0), 60)
+    if not hours:
+        return _("%(minutes)s min") % {"minutes": minutes}
+    return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}

@@ -5,9 +5,15 @@
   visited (somebody at home).
 - The unit's staff roster (#5, ``uptake.quality.roster.roster_figures``): its staff figures.
 
-The report page shows each one beside the fields it would fill, with where it comes from and a
-link to use it (``?unit=CODE&use=visits``: the page opens again with the form filled; a small
-script fills the fields in place instead). Nothing is ever filed: the reporter submits.
+The report page shows each one beside the fields it would fill, with where it comes from, what
+it covers (the households visited, of those registered) and a link to use it
+(``?unit=CODE&use=visits``: the page opens again with the form filled; a small script fills the
+fields in place instead). Nothing is ever filed: the reporter submits.
+
+A suggestion never silently lowers a unit's figures (#13: one tap replaced a commune's
+5.800 / 2.410 with the 328 / 237 of its visits): one below the latest figures sent says so, is
+never filled in by default, and once used makes the note required, as every decrease needs
+(``submit_report`` refuses the decrease without it).
 
 What fills the form when it opens (when no report of today is there yet: a correction starts
 from what was sent): the roster's staff figures, as issue #5 asks ("its staff figures in the
@@ -21,8 +27,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import Sum
+
 from uptake.campaigns.models import Campaign, Participation
+from uptake.reports.actions import FIELDS
 from uptake.reports.forms import activity_field, figure_field
+from uptake.reports.models import Report
 
 VISITS = "visits"
 ROSTER = "roster"
@@ -43,6 +53,10 @@ class Suggestion:
     default: bool = False  # fills the form when it opens
     figures: dict = field(default_factory=dict)  # the source's own figures, for the page
     applied: bool = False  # the form opened filled with it
+    households: int | None = None  # visits: the households visited (what the figures cover)
+    registered: int | None = None  # visits: the households registered in the commune's hamlets
+    latest: dict = field(default_factory=dict)  # the group's latest figures sent
+    lowers: list[str] = field(default_factory=list)  # the figures it would bring below them
 
     @property
     def is_activity(self) -> bool:
@@ -66,6 +80,7 @@ def starting_points(campaign: Campaign, p: Participation, day: date) -> list[Sug
         if totals is not None:
             if "residents" in p.groups:
                 residents = totals["residents"]
+                households, registered = _households(campaign, p, day)
                 out.append(
                     Suggestion(
                         source=VISITS,
@@ -74,6 +89,8 @@ def starting_points(campaign: Campaign, p: Participation, day: date) -> list[Sug
                         count=totals["visits"],
                         through=totals["through"],
                         figures=residents,
+                        households=households,
+                        registered=registered,
                     )
                 )
             visited = totals["activities"][HOUSEHOLDS_VISITED]
@@ -109,14 +126,54 @@ def starting_points(campaign: Campaign, p: Participation, day: date) -> list[Sug
     return out
 
 
+def _households(campaign: Campaign, p: Participation, day: date) -> tuple[int, int | None]:
+    """The commune's households visited up to ``day`` (knocked on at least once: a first
+    visit each) and those registered in its hamlets (None when the file gives none)."""
+    from uptake.fieldwork.models import Visit
+    from uptake.fieldwork.progress import AGGREGATES
+    from uptake.units.models import Unit
+
+    visited = Visit.objects.filter(campaign=campaign, commune=p.unit, day__lte=day).aggregate(
+        households=AGGREGATES["households"]
+    )["households"]
+    registered = Unit.objects.filter(parent=p.unit, kind=Unit.Kind.HAMLET).aggregate(
+        registered=Sum("households")
+    )["registered"]
+    return visited or 0, registered
+
+
+def compare_with_latest(suggestions: list[Suggestion], latest: Report | None) -> None:
+    """Mark the figures each group's suggestion would bring below ``latest`` (the unit's
+    latest report, the figures the form starts from)."""
+    if latest is None:
+        return
+    for s in suggestions:
+        if s.is_activity:
+            continue  # counts for the day, not cumulative
+        before = latest.figures.get(s.target) or {}
+        s.latest = {name: before.get(name) for name in FIELDS}
+        s.lowers = [
+            name
+            for name in FIELDS
+            if isinstance(before.get(name), int)
+            and s.values.get(figure_field(s.target, name), before[name]) < before[name]
+        ]
+
+
 def initial_values(
-    suggestions: list[Suggestion], *, reported_today: bool, use: str | None
+    suggestions: list[Suggestion],
+    *,
+    latest: Report | None = None,
+    reported_today: bool,
+    use: str | None,
 ) -> dict[str, int]:
     """The form's starting values from ``suggestions``: those asked for with ``?use=``, and
-    the defaults while today's report is still to make. Marks the ones applied."""
+    the defaults while today's report is still to make, unless they would lower the
+    ``latest`` figures (then they are only offered). Marks the ones applied."""
+    compare_with_latest(suggestions, latest)
     initial: dict[str, int] = {}
     for s in suggestions:
-        if s.source == use or (s.default and not reported_today):
+        if s.source == use or (s.default and not reported_today and not s.lowers):
             initial.update(s.values)
             s.applied = True
     return initial

@@ -34,9 +34,18 @@ from uptake.lib.text import fold
 from uptake.quality.actions import flags_for
 from uptake.reports.actions import ReportInvalid, recent_reports, submit_report
 from uptake.reports.forms import EntryForm, ReportForm
-from uptake.reports.history import Change, daily_history, expected_on, last_day, revision_changes
+from uptake.reports.history import (
+    Arrival,
+    Change,
+    arrival,
+    daily_history,
+    duration_text,
+    expected_on,
+    last_day,
+    revision_changes,
+)
 from uptake.reports.models import Report, Revision, Status
-from uptake.reports.suggestions import initial_values, starting_points
+from uptake.reports.suggestions import compare_with_latest, initial_values, starting_points
 from uptake.reports.summary import GroupFigures, UnitRow, build_summary
 from uptake.units.models import Unit
 
@@ -137,6 +146,11 @@ class Deadline:
     def minutes(self) -> int:
         return self.minutes_left % 60
 
+    @property
+    def left(self) -> str:
+        """ "39 min" under an hour, "5 h 0 min" from one (never "0 h 39 min")."""
+        return duration_text(self.minutes_left)
+
 
 @dataclass
 class UnitSection:
@@ -232,13 +246,17 @@ def _report_form(
     previous = next((r for r in reversed(reports) if r.date <= today), None)
     initial = {}
     if today_report is not None:
+        # Not the note: a note explains one submission, and a correction needs its own.
         initial = {f"activity__{k}": v for k, v in today_report.activities.items()}
-        initial["note"] = today_report.note
     suggestions = list(suggestions)
     if data is None:
         initial.update(
-            initial_values(suggestions, reported_today=today_report is not None, use=use)
+            initial_values(
+                suggestions, latest=previous, reported_today=today_report is not None, use=use
+            )
         )
+    else:
+        compare_with_latest(suggestions, previous)
     return ReportForm(
         data,
         participation=p,
@@ -436,6 +454,7 @@ class RevisionView:
     changes: list[Change]
     groups: list[tuple[Group, GroupFigures]]
     activities: list[tuple[Activity, int]]
+    arrival: Arrival
 
 
 def _revision_view(rev: Revision, before: Revision | None, groups, activities) -> RevisionView:
@@ -450,6 +469,7 @@ def _revision_view(rev: Revision, before: Revision | None, groups, activities) -
         changes=revision_changes(before, rev, groups, activities),
         groups=[(g, figures(g)) for g in groups],
         activities=[(a, rev.activities[a.key]) for a in activities if a.key in rev.activities],
+        arrival=arrival(rev),
     )
 
 
@@ -516,12 +536,12 @@ def enter(request, campaign: Campaign, code: str):
     groups = list(campaign.groups.all())
     activities = list(campaign.activities.all())
     day = _day_param(campaign, request.POST.get("date") or request.GET.get("date"))
-    existing, earlier = recent_reports(campaign, unit, day)
+    existing, earlier, _later = recent_reports(campaign, unit, day)
     previous = existing or earlier
     initial = {"date": day}  # no default source: the coordinator says how the figures came
     if existing is not None:
+        # Not the note: a note explains one submission, and a correction needs its own.
         initial.update({f"activity__{k}": v for k, v in existing.activities.items()})
-        initial["note"] = existing.note
     kwargs = {
         "participation": participation,
         "groups": groups,

@@ -199,7 +199,8 @@ class RoleAccessTestCase(BaseTestCase):
         body = report_body("869-TH") | {
             "on_behalf": True,
             "source": "Zalo",
-            "received_at": datetime(2020, 8, 17, 9, 0, tzinfo=VN).isoformat(),
+            # Within 15 minutes of the entry (10:00): no note needed to say why it is late.
+            "received_at": datetime(2020, 8, 17, 9, 50, tzinfo=VN).isoformat(),
         }
         self.assertEqual(self.status(self.minh, "post", "/api/v1/reports", **body), 403)
         body["unit"] = "870-LKA"

@@ -184,6 +184,41 @@ class PostReportTestCase(BaseTestCase):
         response = self.post(body(figures=figures(staff=(41, 38)), note="Một người nghỉ hưu"))
         self.assertEqual(response.status_code, 201)
 
+    def test_it_refuses_a_past_day_above_a_later_days_report_unless_the_note_explains(self):
+        self.post(body(figures=figures(residents=(5200, 2400))))
+        data = body(date="2020-08-15", figures=figures(residents=(5200, 3500)))
+        errors = self.assertRefused(422, ["figures.residents.installed"], data)["errors"]
+        # The later day's figure and date, in Vietnamese with the thousands dot.
+        self.assertIn("Cao hơn số 2.400", errors[0]["message"])
+        self.assertIn("17/08/2020", errors[0]["message"])
+        response = self.post({**data, "note": "Ngày 17 đã trừ số báo trùng"})
+        self.assertEqual(response.status_code, 201)
+        self.assertEqual(response.json()["figures"]["residents"]["installed"], 3500)
+
+    # A revision keeps what it does not mention (#13)
+
+    def test_a_revision_without_activities_keeps_them(self):
+        self.post(body(activities={"broadcasts": 2, "leaflets": 500}))
+        response = self.post(body(figures=figures(staff=(41, 40))))
+        self.assertEqual(response.status_code, 201)
+        self.assertEqual(response.json()["activities"], {"broadcasts": 2, "leaflets": 500})
+        self.assertEqual(Revision.objects.get(number=2).activities, response.json()["activities"])
+
+    def test_a_revision_with_an_explicit_zero_stores_zero(self):
+        self.post(body(activities={"broadcasts": 2, "leaflets": 500}))
+        response = self.post(body(activities={"leaflets": 0}))
+        self.assertEqual(response.json()["activities"], {"broadcasts": 2, "leaflets": 0})
+
+    def test_a_revision_may_leave_out_a_group_which_keeps_its_figures(self):
+        self.post(body())
+        response = self.post(body(figures={"staff": {"with_smartphone": 41, "installed": 41}}))
+        self.assertEqual(response.status_code, 201)
+        self.assertEqual(
+            response.json()["figures"]["residents"],
+            {"with_smartphone": 5200, "installed": 2950, "percent": 56.7},
+        )
+        self.assertEqual(response.json()["figures"]["staff"]["installed"], 41)
+
     # 422: dates
 
     def test_it_rejects_a_day_before_the_first_reporting_day(self):
@@ -224,6 +259,7 @@ class PostReportTestCase(BaseTestCase):
                 on_behalf=True,
                 source="Zalo",
                 received_at="2020-08-17T09:30:00+07:00",
+                note="Xã nhắn Zalo lúc 9:30, nhập lúc 10:00",
             ),
             user=self.minh,
         )
@@ -237,11 +273,18 @@ class PostReportTestCase(BaseTestCase):
 
     def test_a_received_time_without_an_offset_is_the_campaigns_clock(self):
         response = self.post(
-            body(unit="870-LKA", on_behalf=True, source="Zalo", received_at="2020-08-17T09:30:00"),
+            body(unit="870-LKA", on_behalf=True, source="Zalo", received_at="2020-08-17T09:50:00"),
             user=self.minh,
         )
         self.assertEqual(response.status_code, 201)
-        self.assertEqual(response.json()["first_submitted_at"], "2020-08-17T09:30:00+07:00")
+        self.assertEqual(response.json()["first_submitted_at"], "2020-08-17T09:50:00+07:00")
+
+    def test_a_received_time_more_than_15_minutes_back_needs_a_note(self):
+        data = body(unit="870-LKA", on_behalf=True, source="phone", received_at="2020-08-17T09:30")
+        errors = self.assertRefused(422, ["received_at"], data, user=self.minh)["errors"]
+        self.assertIn("09:30 17/08/2020", errors[0]["message"])
+        data["note"] = "Xã gọi lúc 9:30 khi đang họp"
+        self.assertEqual(self.post(data, user=self.minh).status_code, 201)
 
     def test_on_behalf_requires_a_source(self):
         self.assertRefused(422, ["source"], body(unit="870-LKA", on_behalf=True), user=self.minh)

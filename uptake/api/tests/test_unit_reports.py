@@ -55,7 +55,8 @@ class UnitReportsTestCase(BaseTestCase):
                     "staff": {"with_smartphone": 41, "installed": 40, "percent": 97.6},
                     "residents": {"with_smartphone": 5200, "installed": 2950, "percent": 56.7},
                 },
-                "activities": {},
+                # Revision 2 did not mention the activities: they stay as revision 1 gave them.
+                "activities": {"broadcasts": 2},
                 "note": "thêm 1",
             },
         )
@@ -68,6 +69,7 @@ class UnitReportsTestCase(BaseTestCase):
                     "submitted_by": "lan",
                     "on_behalf": False,
                     "source": "",
+                    "received_at": None,
                     "via": "web",
                     "figures": figures(),
                     "activities": {"broadcasts": 2},
@@ -79,15 +81,31 @@ class UnitReportsTestCase(BaseTestCase):
                     "submitted_by": "minh",
                     "on_behalf": True,
                     "source": "Zalo",
+                    "received_at": None,
                     "via": "web",
                     "figures": figures(staff=(41, 40)),
-                    "activities": {},
+                    "activities": {"broadcasts": 2},
                     "note": "thêm 1",
                 },
             ],
         )
         self.assertEqual(reports[1]["status"], "late")
         self.assertEqual(len(reports[1]["revisions"]), 1)
+
+    def test_a_revision_entered_on_behalf_says_when_it_was_received(self):
+        with time_machine.travel(datetime(2020, 8, 17, 17, 10, tzinfo=VN), tick=False):
+            self.submit(
+                "870-TTT",
+                user=self.minh,
+                on_behalf=True,
+                source="phone",
+                received_at=datetime(2020, 8, 17, 15, 30, tzinfo=VN),
+                note="Xã gọi lúc 15:30, nhập sau cuộc họp",
+            )
+        (revision,) = self.get(self.lan).json()[0]["revisions"]
+        self.assertEqual(revision["received_at"], "2020-08-17T15:30:00+07:00")
+        self.assertEqual(revision["submitted_at"], "2020-08-17T17:10:00+07:00")
+        self.assertEqual(revision["submitted_by"], "minh")
 
     def test_a_unit_without_reports_has_an_empty_history(self):
         response = self.get(self.minh, "870-LKA")

@@ -76,7 +76,9 @@ class EnterOnBehalfTest(BaseTestCase):
 
     def test_the_time_received_decides_on_time_or_late(self):
         with time_machine.travel(datetime(2020, 8, 17, 16, 10, tzinfo=VN), tick=False):
-            self.client.post(URL, entry(received_at="2020-08-17T14:40"))
+            self.client.post(
+                URL, entry(received_at="2020-08-17T14:40", note="Xã gọi lúc 14:40, đang họp")
+            )
         report = Report.objects.get(unit__code="870-TTT")
         self.assertEqual(report.status, "on_time")
         self.assertEqual(report.first_submitted_at, datetime(2020, 8, 17, 14, 40, tzinfo=VN))
@@ -122,7 +124,10 @@ class EnterOnBehalfTest(BaseTestCase):
         self.assertFalse(Report.objects.exists())
 
     def test_it_enters_an_earlier_day(self):
-        self.client.post(URL, entry(date="2020-08-15", received_at="2020-08-15T10:00"))
+        self.client.post(
+            URL,
+            entry(date="2020-08-15", received_at="2020-08-15T10:00", note="Phiếu giấy gửi bù"),
+        )
         report = Report.objects.get(unit__code="870-TTT")
         self.assertEqual((report.date, report.status), (date(2020, 8, 15), "on_time"))
 
@@ -134,6 +139,29 @@ class EnterOnBehalfTest(BaseTestCase):
         report = Report.objects.get(unit__code="870-TTT")
         self.assertEqual(report.revision, 2)
         self.assertEqual([r.on_behalf for r in report.revisions.all()], [False, True])
+
+    def test_a_second_entry_starts_with_an_empty_note(self):
+        self.submit("870-TTT", user=self.lan, note="Ghi chú của lần gửi trước")
+        response = self.client.get(URL)
+        self.assertIsNone(response.context["form"]["note"].value())
+        self.assertNotContains(response, "Ghi chú của lần gửi trước")
+
+    def test_figures_received_long_before_they_are_entered_need_a_note(self):
+        with time_machine.travel(datetime(2020, 8, 17, 17, 10, tzinfo=VN), tick=False):
+            response = self.client.post(URL, entry(received_at="2020-08-17T15:30"))
+            self.assertEqual(response.status_code, 200)
+            (error,) = response.context["form"].errors["received_at"]
+            self.assertIn("15:30 17/08/2020", error)
+            self.assertIn("17:10 17/08/2020", error)
+            self.assertIn("ghi chú", error)
+            self.assertFalse(Report.objects.exists())
+            response = self.client.post(
+                URL, entry(received_at="2020-08-17T15:30", note="Xã gọi lúc 15:30, đang họp")
+            )
+        self.assertEqual(response.status_code, 302)
+        revision = Revision.objects.get()
+        self.assertEqual(revision.received_at, datetime(2020, 8, 17, 15, 30, tzinfo=VN))
+        self.assertEqual(revision.submitted_at, datetime(2020, 8, 17, 17, 10, tzinfo=VN))
 
     def test_an_admin_may_enter_on_behalf(self):
         self.client.force_login(self.root)

@@ -71,6 +71,16 @@ class ReportPageTest(BaseTestCase):
         response = self.client.get(URL)
         self.assertContains(response, "Còn <strong>5 giờ 0 phút</strong> đến hạn báo cáo hôm nay")
 
+    def test_under_an_hour_left_it_says_only_the_minutes(self):
+        with time_machine.travel(datetime(2020, 8, 17, 14, 21, tzinfo=VN), tick=False):
+            response = self.client.get(URL)
+            self.assertContains(response, "Còn <strong>39 phút</strong> đến hạn báo cáo hôm nay")
+            self.assertNotContains(response, "0 giờ")
+            self.client.cookies["django_language"] = "en"
+            response = self.client.get(URL)
+            self.assertContains(response, "<strong>39 min</strong> left until today's deadline")
+            self.assertNotContains(response, "0 h")
+
     def test_it_says_a_report_after_the_deadline_is_late(self):
         with time_machine.travel(datetime(2020, 8, 17, 15, 30, tzinfo=VN), tick=False):
             response = self.client.get(URL)
@@ -149,6 +159,30 @@ class ReportPageTest(BaseTestCase):
         self.client.post(URL, form_data(staff=("41", "30"), note="Trùng 9 người, đã rà soát lại"))
         report = Report.objects.get(date=date(2020, 8, 17))
         self.assertEqual(report.note, "Trùng 9 người, đã rà soát lại")
+
+    def test_a_correction_starts_with_an_empty_note(self):
+        self.submit("870-TTT", day=date(2020, 8, 16), user=self.lan)
+        self.submit("870-TTT", user=self.lan, note="Bắt buộc khi số liệu thấp hơn lần trước")
+        response = self.client.get(URL)
+        form = response.context["sections"][0].form
+        self.assertIsNone(form["note"].value())
+        self.assertNotContains(response, "Bắt buộc khi số liệu thấp hơn lần trước</textarea>")
+        # The form sent as it opened, with a lower figure: refused, for want of a note.
+        data = form_data(staff=("41", "30"), note=form["note"].value() or "")
+        response = self.client.post(URL, data)
+        self.assertIn("staff__installed", response.context["sections"][0].form.errors)
+        self.assertEqual(Report.objects.get(date=date(2020, 8, 17)).revision, 1)
+
+    def test_a_correction_keeps_the_activities_left_blank_and_takes_zero_as_zero(self):
+        self.submit(
+            "870-TTT", user=self.lan, activities={"broadcasts": 2, "leaflets": 500, "meetings": 1}
+        )
+        data = form_data(activity__broadcasts="3", activity__leaflets="0", activity__meetings="")
+        response = self.client.post(URL, data)
+        self.assertEqual(response.status_code, 302)
+        report = Report.objects.get(date=date(2020, 8, 17))
+        self.assertEqual(report.revision, 2)
+        self.assertEqual(report.activities, {"broadcasts": 3, "leaflets": 0, "meetings": 1})
 
     def test_it_shows_the_units_history_with_the_daily_increase(self):
         with time_machine.travel(datetime(2020, 8, 14, 9, 0, tzinfo=VN), tick=False):

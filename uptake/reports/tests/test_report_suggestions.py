@@ -58,11 +58,11 @@ class SuggestionsTestCase(FieldworkTestCase):
         )
         self.record(household="Số 3", outcome="nobody_home", at=at, **NONE)
 
-    def roster(self):
-        """Five staff: four with a smartphone, three of them installed."""
-        for i, (phone, installed) in enumerate(
-            [(True, True), (True, True), (True, True), (True, False), (False, False)]
-        ):
+    def roster(
+        self, rows=((True, True), (True, True), (True, True), (True, False), (False, False))
+    ):
+        """Five staff by default: four with a smartphone, three of them installed."""
+        for i, (phone, installed) in enumerate(rows):
             StaffMember.objects.create(
                 campaign=self.campaign,
                 unit=self.town,
@@ -107,6 +107,60 @@ class SuggestionsTestCase(FieldworkTestCase):
         self.assertEqual(Report.objects.count(), before)
         self.assertFalse(Report.objects.filter(date=date(2020, 8, 17), unit=self.town).exists())
 
+    def test_the_visits_say_which_households_they_cover(self):
+        self.visits()
+        response = self.client.get(URL)
+        # Four households knocked on (one found nobody home), of 620 + 480 in the hamlets.
+        self.assertContains(response, "covers only 4 households visited of 1,100 registered")
+        self.client.cookies["django_language"] = "vi"
+        response = self.client.get(URL)
+        self.assertContains(response, "chỉ gồm 4 hộ đã đến trên tổng số 1.100 hộ")
+
+    # --- a suggestion never silently lowers the unit's figures (#13) ---------------------
+
+    def test_a_suggestion_below_the_latest_figures_says_so_and_asks_for_the_note(self):
+        self.visits()  # 6 / 5 against the 5200 / 2950 sent on 16/08
+        response = self.client.get(URL)
+        (offer,) = self.form(response).offers("residents")
+        self.assertEqual(offer.suggestion.lowers, ["with_smartphone", "installed"])
+        self.assertContains(
+            response,
+            "Lower than the latest figures sent (5,200 with a smartphone, 2,950 installed)",
+        )
+        # The script's link makes the note required before it fills the fields.
+        self.assertContains(response, 'data-note="id_870-TTT-note"')
+        self.assertNotContains(response, 'required id="id_870-TTT-note"')
+        self.assertFalse(self.form(response).lowered_by_suggestion)
+
+    def test_used_below_the_latest_figures_the_note_becomes_required(self):
+        self.visits()
+        response = self.client.get(URL + "?unit=870-TTT&use=visits")
+        form = self.form(response)
+        self.assertTrue(form.lowered_by_suggestion)
+        self.assertTrue(form.fields["note"].widget.attrs.get("required"))
+        self.assertInHTML(
+            '<textarea name="870-TTT-note" cols="40" rows="2" maxlength="2000" required '
+            'aria-describedby="id_870-TTT-note_helptext" id="id_870-TTT-note"></textarea>',
+            response.content.decode(),
+        )
+        self.assertContains(response, "The figures used are lower than the latest ones sent")
+        # Sent as filled, without a note: refused, nothing stored.
+        response = self.client.post(URL, form_data(residents=("6", "5")))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("residents__installed", self.form(response).errors)
+        self.assertFalse(Report.objects.filter(date=date(2020, 8, 17), unit=self.town).exists())
+        # With the note that every decrease needs, it is the reporter's choice.
+        data = form_data(residents=("6", "5"), note="Chỉ tính các hộ đã đến")
+        self.assertEqual(self.client.post(URL, data).status_code, 302)
+
+    def test_a_suggestion_above_the_latest_figures_needs_no_note(self):
+        self.submit("870-TTT", date(2020, 8, 16), user=self.lan, figures=figures(residents=(4, 3)))
+        self.visits()
+        response = self.client.get(URL + "?unit=870-TTT&use=visits")
+        self.assertEqual(self.form(response).offers("residents")[0].suggestion.lowers, [])
+        self.assertNotContains(response, "Lower than the latest figures sent")
+        self.assertFalse(self.form(response).fields["note"].widget.attrs.get("required"))
+
     def test_todays_households_visited_are_filled_in_from_the_visits(self):
         self.visits()
         response = self.client.get(URL)
@@ -146,14 +200,25 @@ class SuggestionsTestCase(FieldworkTestCase):
     # --- the staff roster ---------------------------------------------------------------
 
     def test_the_staff_figures_come_from_the_roster_by_default_saying_so(self):
-        self.roster()
+        # 43 staff: 42 with a smartphone, 40 of them installed (16/08 said 41 / 39).
+        self.roster([(True, True)] * 40 + [(True, False)] * 2 + [(False, False)])
         response = self.client.get(URL)
-        self.assertEqual(self.value(response, "staff__with_smartphone"), 4)
-        self.assertEqual(self.value(response, "staff__installed"), 3)
-        self.assertContains(response, "From the staff roster (5 members):")
+        self.assertEqual(self.value(response, "staff__with_smartphone"), 42)
+        self.assertEqual(self.value(response, "staff__installed"), 40)
+        self.assertContains(response, "From the staff roster (43 members):")
         self.assertContains(response, 'class="suggestion applied" data-source="roster"')
         self.assertContains(response, "/c/bluezone-2020/units/870-TTT/roster/")
         self.assertFalse(Report.objects.filter(date=date(2020, 8, 17)).exists())
+
+    def test_a_roster_below_the_latest_figures_is_offered_not_filled_in(self):
+        self.roster()  # 4 / 3, against the 41 / 39 sent on 16/08
+        response = self.client.get(URL)
+        self.assertEqual(self.value(response, "staff__with_smartphone"), 41)
+        self.assertEqual(self.value(response, "staff__installed"), 39)
+        self.assertContains(response, 'class="suggestion" data-source="roster"')
+        self.assertContains(response, "Lower than the latest figures sent (41 with a smartphone")
+        self.assertContains(response, "?unit=870-TTT&amp;use=roster")
+        self.assertFalse(self.form(response).lowered_by_suggestion)
 
     def test_the_reporter_still_submits_the_roster_figures(self):
         self.roster()

@@ -8,9 +8,15 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.core.exceptions import PermissionDenied
 from django.test import override_settings
+from django.utils import translation
 
 from uptake.campaigns.loader import load_campaign
-from uptake.reports.actions import ReportInvalid, find_submission, submit_report
+from uptake.reports.actions import (
+    ReportInvalid,
+    find_submission,
+    recent_reports,
+    submit_report,
+)
 from uptake.reports.models import AuditEntry, Report, Revision, Status
 from uptake.test import NOW, TODAY, VN, BaseTestCase, campaign_data, figures
 
@@ -293,6 +299,21 @@ class SubmitReportTestCase(BaseTestCase):
         self.assertIn("39", error.errors[0].message)
         self.assertIn("16/08/2020", error.errors[0].message)
 
+    def test_the_figure_in_the_message_is_grouped_by_thousands_in_the_users_language(self):
+        self.submit(
+            "870-TTT", day=date(2020, 8, 16), user=self.lan, figures=figures(residents=(5200, 2212))
+        )
+        with translation.override("vi"):
+            error = self.assertRefused(
+                ["figures.residents.installed"], figures=figures(residents=(5200, 2000))
+            )
+        self.assertIn("Thấp hơn số 2.212 đã báo cáo ngày 16/08/2020", error.errors[0].message)
+        with translation.override("en"):
+            error = self.assertRefused(
+                ["figures.residents.installed"], figures=figures(residents=(5200, 2000))
+            )
+        self.assertIn("Lower than the 2,212 reported for 16/08/2020", error.errors[0].message)
+
     def test_it_compares_with_the_latest_report_even_days_ago(self):
         self.submit(
             "870-TTT", day=date(2020, 8, 14), user=self.lan, figures=figures(residents=(5200, 3000))
@@ -338,6 +359,151 @@ class SubmitReportTestCase(BaseTestCase):
         report = self.submit("870-TTT", user=self.lan, figures=figures(staff=(41, 35)))
         self.assertEqual(report.revision, 2)
         self.assertEqual(report.figures["staff"]["installed"], 35)
+
+    # A late report for a past day fits below the next later report (#13)
+
+    def test_a_past_day_may_not_rise_above_a_later_days_report(self):
+        self.submit("870-TTT", user=self.lan, figures=figures(residents=(5200, 2400)))
+        error = self.assertRefused(
+            ["figures.residents.installed"],
+            day=date(2020, 8, 15),
+            user=self.lan,
+            figures=figures(residents=(5200, 3500)),
+        )
+        self.assertIn("17/08/2020", error.errors[0].message)
+        self.assertIn("2", error.errors[0].message)
+        with translation.override("vi"):
+            error = self.assertRefused(
+                ["figures.residents.installed"],
+                day=date(2020, 8, 15),
+                user=self.lan,
+                figures=figures(residents=(5200, 3500)),
+            )
+        self.assertIn("2.400", error.errors[0].message)
+        self.assertIn("17/08/2020", error.errors[0].message)
+
+    def test_a_past_day_up_to_the_later_days_figure_is_accepted(self):
+        self.submit("870-TTT", user=self.lan, figures=figures(residents=(5200, 2400)))
+        report = self.submit(
+            "870-TTT", day=date(2020, 8, 15), user=self.lan, figures=figures(residents=(5300, 2400))
+        )
+        self.assertEqual(report.figures["residents"]["installed"], 2400)
+
+    def test_it_compares_with_the_next_later_report_only(self):
+        self.submit(
+            "870-TTT", day=date(2020, 8, 16), user=self.lan, figures=figures(staff=(41, 30))
+        )
+        self.submit("870-TTT", user=self.lan, figures=figures(staff=(41, 35)))
+        self.assertRefused(
+            ["figures.staff.installed"],
+            day=date(2020, 8, 15),
+            user=self.lan,
+            figures=figures(staff=(41, 31)),
+        )
+        report = self.submit(
+            "870-TTT", day=date(2020, 8, 15), user=self.lan, figures=figures(staff=(41, 30))
+        )
+        self.assertEqual(report.revision, 1)
+
+    def test_a_revision_of_a_past_day_fits_below_the_later_day_too(self):
+        self.submit(
+            "870-TTT", day=date(2020, 8, 16), user=self.lan, figures=figures(staff=(41, 30))
+        )
+        self.submit("870-TTT", user=self.lan, figures=figures(staff=(41, 35)))
+        error = self.assertRefused(
+            ["figures.staff.installed"],
+            day=date(2020, 8, 16),
+            user=self.lan,
+            figures=figures(staff=(41, 36)),
+        )
+        self.assertIn("17/08/2020", error.errors[0].message)
+
+    def test_with_a_note_it_is_stored_and_the_later_day_is_flagged_as_a_decrease(self):
+        from uptake.quality.actions import flags_for
+        from uptake.quality.models import Rule
+
+        self.submit("870-TTT", user=self.lan, figures=figures(residents=(5200, 2400)))
+        report = self.submit(
+            "870-TTT",
+            day=date(2020, 8, 15),
+            user=self.lan,
+            figures=figures(residents=(5200, 3500)),
+            note="Số của ấp 3 đã báo trùng, ngày 17 đã trừ ra",
+        )
+        self.assertEqual(report.figures["residents"]["installed"], 3500)
+        self.assertEqual(report.note, "Số của ấp 3 đã báo trùng, ngày 17 đã trừ ra")
+        (flag,) = [
+            f
+            for f in flags_for(self.campaign, root=self.unit("870-TTT"))
+            if f.rule == Rule.DECREASE
+        ]
+        self.assertEqual((flag.date, flag.group), (TODAY, "residents"))
+        self.assertEqual(flag.evidence["previous_date"], "2020-08-15")
+        self.assertEqual(flag.evidence["fields"], {"installed": [3500, 2400]})
+
+    def test_a_decrease_and_a_rise_above_the_later_day_are_both_said(self):
+        self.submit(
+            "870-TTT", day=date(2020, 8, 14), user=self.lan, figures=figures(staff=(41, 30))
+        )
+        self.submit(
+            "870-TTT", day=date(2020, 8, 16), user=self.lan, figures=figures(staff=(41, 35))
+        )
+        error = self.assertRefused(
+            ["figures.staff.installed", "figures.residents.installed"],
+            day=date(2020, 8, 15),
+            user=self.lan,
+            figures=figures(staff=(41, 29), residents=(5200, 2951)),
+        )
+        self.assertIn("14/08/2020", error.errors[0].message)
+        self.assertIn("16/08/2020", error.errors[1].message)
+
+    # A revision keeps what it does not mention (#13)
+
+    def test_a_revision_without_activities_keeps_the_earlier_ones(self):
+        self.submit("870-TTT", user=self.lan, activities={"broadcasts": 2, "leaflets": 500})
+        report = self.submit("870-TTT", user=self.lan, figures=figures(staff=(41, 40)))
+        report.refresh_from_db()
+        self.assertEqual(report.activities, {"broadcasts": 2, "leaflets": 500})
+        self.assertEqual(report.figures["staff"]["installed"], 40)
+        latest = report.revisions.get(number=2)
+        self.assertEqual(latest.activities, {"broadcasts": 2, "leaflets": 500})
+        self.assertEqual(
+            AuditEntry.objects.order_by("pk").last().after["activities"], latest.activities
+        )
+
+    def test_a_revision_changes_the_activities_it_names_and_zero_is_zero(self):
+        self.submit(
+            "870-TTT", user=self.lan, activities={"broadcasts": 2, "leaflets": 500, "meetings": 1}
+        )
+        report = self.submit(
+            "870-TTT", user=self.lan, activities={"broadcasts": 3, "leaflets": 0, "meetings": None}
+        )
+        report.refresh_from_db()
+        self.assertEqual(report.activities, {"broadcasts": 3, "leaflets": 0, "meetings": 1})
+
+    def test_a_revision_may_leave_out_a_group_which_keeps_its_figures(self):
+        self.submit(
+            "870-TTT", user=self.lan, figures=figures(staff=(41, 39), residents=(5200, 2950))
+        )
+        report = self.submit(
+            "870-TTT", user=self.lan, figures={"staff": {"with_smartphone": 41, "installed": 40}}
+        )
+        report.refresh_from_db()
+        expected = figures(staff=(41, 40), residents=(5200, 2950))
+        self.assertEqual(report.figures, expected)
+        self.assertEqual(report.revisions.get(number=2).figures, expected)
+        report = self.submit("870-TTT", user=self.lan, figures={"staff": None, "residents": None})
+        report.refresh_from_db()
+        self.assertEqual((report.revision, report.figures), (3, expected))
+
+    def test_a_group_left_out_is_still_checked_when_given_and_required_on_a_first_report(self):
+        self.assertRefused(["figures.residents"], figures=figures(residents=None))
+        self.submit("870-TTT", user=self.lan)
+        self.assertRefused(
+            ["figures.staff.installed"],
+            figures={"staff": {"with_smartphone": 41, "installed": 42}},
+        )
+        self.assertRefused(["figures.staff.with_smartphone"], figures={"staff": {"installed": 39}})
 
     # Revisions and the audit trail
 
@@ -417,6 +583,7 @@ class SubmitReportTestCase(BaseTestCase):
                 on_behalf=True,
                 source=" Zalo ",
                 received_at=datetime(2020, 8, 17, 14, 30, tzinfo=VN),
+                note="Tin nhắn Zalo 14:30, nhập sau cuộc họp",
             )
         # The unit's message arrived before 15:00: on time, though entered at 16:00.
         self.assertEqual(report.status, Status.ON_TIME)
@@ -443,9 +610,9 @@ class SubmitReportTestCase(BaseTestCase):
                 user=self.minh,
                 on_behalf=True,
                 source="Zalo",
-                received_at=datetime(2020, 8, 17, 9, 30),
+                received_at=datetime(2020, 8, 17, 9, 50),
             )
-        self.assertEqual(report.first_submitted_at, datetime(2020, 8, 17, 9, 30, tzinfo=VN))
+        self.assertEqual(report.first_submitted_at, datetime(2020, 8, 17, 9, 50, tzinfo=VN))
 
     def test_on_behalf_requires_a_source(self):
         self.assertRefused(["source"], code="870-LKA", user=self.minh, on_behalf=True)
@@ -470,6 +637,62 @@ class SubmitReportTestCase(BaseTestCase):
             source="Zalo",
             received_at=datetime(2020, 8, 16, 23, 59, tzinfo=VN),
         )
+
+    def test_a_received_time_up_to_15_minutes_before_the_entry_needs_no_note(self):
+        report = self.submit(
+            "870-LKA",
+            user=self.minh,
+            on_behalf=True,
+            source="phone",
+            received_at=datetime(2020, 8, 17, 9, 45, tzinfo=VN),
+        )
+        self.assertEqual(
+            report.revisions.get().received_at, datetime(2020, 8, 17, 9, 45, tzinfo=VN)
+        )
+
+    def test_a_received_time_further_back_needs_a_note_saying_why(self):
+        received = datetime(2020, 8, 17, 9, 44, 59, tzinfo=VN)
+        error = self.assertRefused(
+            ["received_at"],
+            code="870-LKA",
+            user=self.minh,
+            on_behalf=True,
+            source="phone",
+            received_at=received,
+        )
+        self.assertIn("09:44 17/08/2020", error.errors[0].message)
+        self.assertIn("10:00 17/08/2020", error.errors[0].message)
+        self.assertRefused(
+            ["received_at"],
+            code="870-LKA",
+            user=self.minh,
+            on_behalf=True,
+            source="phone",
+            received_at=received,
+            note="   ",
+        )
+        report = self.submit(
+            "870-LKA",
+            user=self.minh,
+            on_behalf=True,
+            source="phone",
+            received_at=received,
+            note="Xã gọi lúc 9 giờ 44, đang họp nên nhập sau",
+        )
+        self.assertEqual(report.revisions.get().note, "Xã gọi lúc 9 giờ 44, đang họp nên nhập sau")
+
+    def test_an_importer_is_held_to_its_own_moment_of_entry(self):
+        # Entered at 15:34 (the importer's moment), received at 15:20: within the 15 minutes.
+        report = self.submit(
+            "870-LKA",
+            day=date(2020, 8, 16),
+            user=self.minh,
+            on_behalf=True,
+            source="Zalo",
+            received_at=datetime(2020, 8, 16, 15, 20, tzinfo=VN),
+            at=datetime(2020, 8, 16, 15, 34, tzinfo=VN),
+        )
+        self.assertEqual(report.status, Status.LATE)
 
     def test_a_received_time_without_on_behalf_is_refused(self):
         self.assertRefused(
@@ -542,10 +765,30 @@ class FindSubmissionTestCase(BaseTestCase):
         self.assertEqual(read.report.figures, today.figures)
         read = find_submission("bluezone-2020", "870-TTT", TODAY - timedelta(days=1))
         self.assertEqual((read.report.pk, read.previous.pk), (previous.pk, older.pk))
+        self.assertEqual(read.later.pk, today.pk)
+
+    def test_it_reads_the_next_later_report_in_the_same_query(self):
+        first = self.submit("870-TTT", day=TODAY - timedelta(days=3), user=self.lan)
+        later = self.submit("870-TTT", day=TODAY - timedelta(days=1), user=self.lan)
+        self.submit("870-TTT", user=self.lan)
+        with self.assertNumQueries(1):
+            read = find_submission("bluezone-2020", "870-TTT", TODAY - timedelta(days=2))
+            self.assertEqual(read.later.pk, later.pk)
+            self.assertEqual(read.later.figures, later.figures)
+        self.assertIsNone(read.report)
+        self.assertEqual(read.previous.pk, first.pk)
+        read = find_submission("bluezone-2020", "870-TTT", TODAY)
+        self.assertIsNone(read.later)
+        unit = self.unit("870-TTT")
+        with self.assertNumQueries(1):
+            recent = recent_reports(self.campaign, unit, TODAY - timedelta(days=3))
+        self.assertEqual(
+            (recent.report.pk, recent.previous, recent.later.pk), (first.pk, None, later.pk)
+        )
 
     def test_a_unit_without_reports_has_none(self):
         read = find_submission("bluezone-2020", "870-TTT", TODAY)
-        self.assertEqual((read.report, read.previous), (None, None))
+        self.assertEqual((read.report, read.previous, read.later), (None, None, None))
 
     def test_nothing_is_found_for_an_unknown_campaign_or_unit(self):
         self.assertIsNone(find_submission("nope", "870-TTT", TODAY))
@@ -564,4 +807,3 @@ class FindSubmissionTestCase(BaseTestCase):
         )
         self.assertEqual(report.unit, other)
         self.assertEqual(report.figures, {"staff": {"with_smartphone": 15, "installed": 13}})
-

@@ -77,6 +77,7 @@ class SummaryTestCase(BaseTestCase):
                 on_behalf=True,
                 source="Zalo",
                 received_at=AT_14,
+                note="Tin Zalo lúc 14:00, nhập lúc 15:30",  # entered 90 minutes later: why
             )
         self.submit("870-NV", day=date(2020, 8, 16), figures=staff(10, 9))  # yesterday only
 

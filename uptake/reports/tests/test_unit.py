@@ -60,6 +60,37 @@ class UnitPageTest(BaseTestCase):
         self.assertContains(response, "nhận lúc 11:00 17/08/2020")
         self.assertContains(response, "minh")
 
+    def test_it_shows_when_figures_taken_by_phone_were_received_and_entered_by_whom(self):
+        with time_machine.travel(datetime(2020, 8, 17, 17, 10, tzinfo=VN), tick=False):
+            self.submit(
+                "870-TTT",
+                user=self.minh,
+                figures=figures(staff=(42, 42)),
+                note="Xã gọi lúc 15:30 khi đang họp",
+                on_behalf=True,
+                source="phone",
+                received_at=datetime(2020, 8, 17, 15, 30, tzinfo=VN),
+            )
+        response = self.client.get(URL)
+        days = dict((d.date, revisions) for d, revisions in response.context["days"])
+        arrival = days[date(2020, 8, 17)][0].arrival
+        self.assertEqual(arrival.received_at, datetime(2020, 8, 17, 15, 30, tzinfo=VN))
+        self.assertEqual(arrival.entered_at, datetime(2020, 8, 17, 17, 10, tzinfo=VN))
+        self.assertEqual(arrival.entered_by, "minh")
+        self.assertContains(response, "nhập thay: Điện thoại")
+        self.assertContains(response, "nhận lúc 15:30 17/08/2020")
+        self.assertContains(response, "nhập lúc 17:10 17/08/2020, người nhập: minh")
+        self.assertContains(response, "(sau 1 giờ 40 phút)")
+        # The setUp's revision: received at 11:00, entered at 11:30.
+        self.assertContains(response, "nhận lúc 11:00 17/08/2020")
+        self.assertContains(response, "nhập lúc 11:30 17/08/2020, người nhập: minh")
+        self.assertContains(response, "(sau 30 phút)")
+        self.client.cookies["django_language"] = "en"
+        response = self.client.get(URL)
+        self.assertContains(response, "received at 15:30 17/08/2020")
+        self.assertContains(response, "entered at 17:10 17/08/2020 by minh")
+        self.assertContains(response, "(1 h 40 min later)")
+
     def test_it_shows_what_changed_from_the_previous_revision(self):
         response = self.client.get(URL)
         days = dict((d.date, revisions) for d, revisions in response.context["days"])

@@ -1,7 +1,8 @@
 // The daily report's "Use" links beside a suggestion (figures from the staff roster or the
 // household visits): fill the fields in place, keeping what was typed elsewhere. Without this
 // script the link opens the page again with the form filled by the server (?use=...).
-// Nothing is sent: the reporter still submits the form.
+// Nothing is sent: the reporter still submits the form. A suggestion below the latest figures
+// sent (its link has data-note) makes the note required: the form is not sent without it.
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -25,6 +26,16 @@
     var line = link.closest(".suggestion");
     if (line) line.classList.add("applied");
     link.hidden = true;
-    if (first) first.focus();
+    var note = link.hasAttribute("data-note")
+      ? document.getElementById(link.getAttribute("data-note"))
+      : null;
+    if (note) {
+      note.required = true;
+      var warning = document.getElementById(note.id + "_lowered");
+      if (warning) warning.hidden = false;
+      note.focus();
+    } else if (first) {
+      first.focus();
+    }
   });
 })();
