@@ -137,3 +137,76 @@ def test_a_reporter_submits_and_the_coordinator_sees_the_unit_on_time(
     assert page.locator("#u-870-TTT .badge").inner_text() == "On time"
     assert problems == []  # no console error, no CSP violation on any page
     context.close()
+
+
+def test_a_suggestion_below_the_latest_figures_is_not_sent_without_a_note(
+    transactional_db, live_server, today_at_ten, browser
+):
+    """#13: one tap on "Dùng" replaced a commune's 5.200 / 2.700 with its visits' few
+    households, and "Gửi" stored them. The script now makes the note required first."""
+    import uuid
+
+    from uptake.fieldwork.actions import record_visit
+    from uptake.fieldwork.tests.base import fieldwork_campaign
+    from uptake.reports.models import Report
+
+    today = today_at_ten
+    start, target, end = (today + timedelta(days=n) for n in (-3, 3, 10))
+    campaign, _stats = load_campaign(
+        fieldwork_campaign(slug="bluezone-live", start=start, target_date=target, end=end)
+    )
+    lan = make_user("lan", "reporter", "870-TTT")
+    town = Unit.objects.get(code="870-TTT")
+    yesterday = today - timedelta(days=1)
+    submit_report(
+        campaign=campaign,
+        unit=town,
+        day=yesterday,
+        user=lan,
+        figures=figures(staff=(41, 36), residents=(5200, 2700)),
+        at=datetime.combine(yesterday, time(9, 40), tzinfo=VN),
+    )
+    record_visit(
+        visit_id=uuid.uuid4(),
+        campaign=campaign,
+        hamlet=Unit.objects.get(code="870-TTT-K1"),
+        user=lan,
+        visited_at=datetime.combine(today, time(8, 30), tzinfo=VN),
+        outcome="installed",
+        household="Số 5",
+        smartphones=3,
+        already_had=1,
+        installed_now=2,
+    )
+    base = live_server.url
+
+    context = browser.new_context(viewport=PHONE, locale="vi-VN")
+    problems = watch(context)
+    page = context.new_page()
+    log_in(page, base, "lan")
+    offer = page.locator("#u-870-TTT .suggestion[data-source=visits]").first
+    assert "chỉ gồm 1 hộ đã đến trên tổng số 1.100 hộ" in offer.inner_text()
+    assert "Thấp hơn số liệu đã gửi gần nhất (5.200" in offer.inner_text()
+    note = page.locator("#id_870-TTT-note")
+    assert not note.evaluate("n => n.required")
+
+    offer.locator("a.use").click()
+    assert page.input_value("#id_870-TTT-residents__installed") == "3"
+    assert note.evaluate("n => n.required")
+    assert note.evaluate("n => document.activeElement === n")
+    assert page.locator("#id_870-TTT-note_lowered").is_visible()
+    screenshot(page, "report-suggestion-lower")
+    url = page.url
+    page.click("#u-870-TTT form button[type=submit]")
+    page.wait_for_timeout(300)
+    assert page.url == url
+    assert not Report.objects.filter(unit=town, date=today).exists()
+
+    page.fill("#id_870-TTT-note", "Chỉ tính các hộ đã đến, để đối chiếu")
+    page.click("#u-870-TTT form button[type=submit]")
+    page.wait_for_load_state()
+    report = Report.objects.get(unit=town, date=today)
+    assert report.figures["residents"] == {"with_smartphone": 3, "installed": 3}
+    assert report.note == "Chỉ tính các hộ đã đến, để đối chiếu"
+    assert problems == []
+    context.close()
