@@ -210,7 +210,8 @@ class EntryForm(ReportForm):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_(
-            "When the unit sent the figures, if before now: it decides on time or late. Empty: now."
+            "When the unit sent the figures, if before now: it decides on time or late. "
+            "Empty: now. More than 15 minutes ago: say in the note why they are entered later."
         ),
     )
 

@@ -139,14 +139,6 @@ class Deadline:
         return 0 if self.passed else math.ceil((self.at - self.now).total_seconds() / 60)
 
     @property
-    def hours(self) -> int:
-        return self.minutes_left // 60
-
-    @property
-    def minutes(self) -> int:
-        return self.minutes_left % 60
-
-    @property
     def left(self) -> str:
         """ "39 min" under an hour, "5 h 0 min" from one (never "0 h 39 min")."""
         return duration_text(self.minutes_left)
