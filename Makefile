@@ -27,10 +27,10 @@ var:
 # Pango, Cairo and the fonts for the documents and charts, and Chromium for the browser tests:
 # installed with apt-get when they are missing and it can, otherwise the command to run.
 system-packages-run:
-	@scripts/system-packages run
+	@sh scripts/system-packages run
 
 system-packages-test:
-	@scripts/system-packages test
+	@sh scripts/system-packages test
 
 migrate: $(VENV)/.installed var
 	$(PY) manage.py migrate --noinput
