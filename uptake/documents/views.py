@@ -124,14 +124,11 @@ def _last_day(campaign: Campaign) -> date:
     return max(campaign.start, min(campaign.end, campaign.today()))
 
 
-def _render(
-    request, template: str, campaign: Campaign, profile: Profile, status: int = 200, **context
-):
+def _render(request, template: str, campaign: Campaign, profile: Profile, **context):
     return render(
         request,
         template,
         {"campaign": campaign, "profile": profile, "today": campaign.today(), **context},
-        status=status,
     )
 
 
@@ -388,7 +385,8 @@ def approve(request, campaign: Campaign, day: str):
 
 
 def _refused(request, campaign: Campaign, profile: Profile, day: date, form, errors: list[str]):
-    """The page again with the refused approval's errors at its top and the text as typed."""
+    """The page again with the refused approval's errors at its top and the text as typed
+    (200, as Django re-renders a refused form: a 4xx would be a console error in the browser)."""
     context = _compilation_context(request, campaign, day, form=form)
     return _render(
         request,
@@ -396,7 +394,6 @@ def _refused(request, campaign: Campaign, profile: Profile, day: date, form, err
         campaign,
         profile,
         errors=errors,
-        status=422,
         **context,
     )
 

@@ -100,6 +100,15 @@ def test_the_coordinator_refreshes_writes_approves_and_downloads_the_report(
     page.fill("#id_situation", "Các xã tiếp tục vận động người dân cài đặt Bluezone.")
     page.click("button[formaction$='/approve/']")
     page.wait_for_load_state()
+    # Early or with units missing: refused until the box is ticked; the error summary at the
+    # top has the focus, the text stays as typed, nothing is approved.
+    assert Compilation.objects.get().state == State.DRAFT
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert "chưa báo cáo" in page.locator("#error-summary").inner_text()
+    assert page.input_value("#id_situation").startswith("Các xã tiếp tục")
+    page.check("#id_confirm")
+    page.click("button[formaction$='/approve/']")
+    page.wait_for_load_state()
     compilation = Compilation.objects.get()
     assert compilation.state == State.APPROVED
     assert compilation.situation == "Các xã tiếp tục vận động người dân cài đặt Bluezone."
