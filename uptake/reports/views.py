@@ -140,7 +140,7 @@ class Deadline:
 
     @property
     def left(self) -> str:
-        """ "39 min" under an hour, "5 h 0 min" from one (never "0 h 39 min")."""
+        """The time left as read: "39 min" under an hour, "5 h 0 min" from one hour."""
         return duration_text(self.minutes_left)
 
 
