@@ -184,14 +184,19 @@ class Scope:
 
     def may_read_level(self, level: Coordination) -> bool:
         """Read this level's reports: those who read its unit, and the coordinators and viewers
-        of the units it includes (a district reads the province's report, not changes it)."""
+        of a level it includes (a district reads the province's report, not changes it)."""
         if self.is_admin:
             return True
         if self.contains(level.unit):
             return True
         if self.role == Role.REPORTER:
             return False
-        return any(root.is_within(level.unit) for root in self.roots)
+        return any(
+            other.pk != level.pk
+            and other.unit.is_within(level.unit)
+            and any(other.unit.is_within(r) or r.pk == other.office_id for r in self.own_units)
+            for other in self.levels
+        )
 
     def compiled_levels(self) -> list[Coordination]:
         return [level for level in self.levels if self.may_compile(level)]

@@ -18,12 +18,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from uptake.accounts.models import Role, profile_of
-from uptake.campaigns.models import Campaign
+from uptake.campaigns.models import Campaign, Coordination
+from uptake.campaigns.scope import NotCoordinating, Scope
 from uptake.documents.formats import vn_date
 from uptake.documents.models import Compilation, Counter, Dispatch, State
 from uptake.documents.snapshot import build_snapshot
 from uptake.reports.models import AuditEntry
+from uptake.units.models import Unit
 
 TEXT_MAX = 10_000
 
@@ -49,28 +50,51 @@ class SendingFailed(CompilationError):
     status = 502
 
 
-def may_read(user, campaign: Campaign) -> bool:
-    """Anyone whose units contain the campaign's root: viewers, coordinators, admins."""
-    return profile_of(user).can_read(campaign.root)
+def level_of(campaign: Campaign, unit=None) -> Coordination:
+    """The coordinating level a compilation is for: ``unit`` is a level, a unit's or office's
+    code, a Unit, or None for the campaign's top level. ``CompilationError`` on ``unit`` when
+    it coordinates nothing in the campaign."""
+    if isinstance(unit, Coordination):
+        return unit
+    scope = Scope.system(campaign)
+    code = unit.code if isinstance(unit, Unit) else unit
+    try:
+        return scope.level_for(code)
+    except NotCoordinating:
+        raise CompilationError(
+            "unit", _("%(code)s coordinates nothing in this campaign.") % {"code": code}
+        ) from None
 
 
-def may_compile(user, campaign: Campaign) -> bool:
-    """Coordinators and admins whose units contain the campaign's root."""
-    profile = profile_of(user)
-    if not (profile.is_admin or profile.role == Role.COORDINATOR):
-        return False
-    return profile.can_read(campaign.root)
+def may_read(user, campaign: Campaign, level: Coordination | None = None) -> bool:
+    """Those who read the level's unit, and the coordinators and viewers of the units it
+    includes (a district reads the province's report). The top level by default."""
+    scope = Scope.of(user, campaign)
+    return scope.may_read_level(level or scope.top)
 
 
-def auto_send(campaign: Campaign) -> bool:
-    """The campaign file's ``auto_send``: the scheduler sends an approved report at the
-    campaign's ``compile_at`` at the earliest. False by default: the coordinator sends it."""
-    return bool((campaign.source or {}).get("auto_send"))
+def may_compile(user, campaign: Campaign, level: Coordination | None = None) -> bool:
+    """The level's own coordinators, and admins (the top level by default)."""
+    scope = Scope.of(user, campaign)
+    return scope.may_compile(level or scope.top)
 
 
-def _check(user, campaign: Campaign) -> None:
-    if user is not None and not may_compile(user, campaign):
-        raise PermissionDenied("only the campaign's coordinators compile its report")
+def auto_send(compilation: Compilation) -> bool:
+    """The campaign file's ``auto_send`` for the compilation's level: the scheduler sends an
+    approved report at the level's ``compile_at`` at the earliest. False by default: the
+    coordinator sends it."""
+    return compilation.level.auto_send
+
+
+def _check(user, compilation_or_campaign, level: Coordination | None = None) -> None:
+    if user is None:
+        return
+    if isinstance(compilation_or_campaign, Compilation):
+        campaign, level = compilation_or_campaign.campaign, compilation_or_campaign.level
+    else:
+        campaign = compilation_or_campaign
+    if not may_compile(user, campaign, level):
+        raise PermissionDenied("only the level's coordinators compile its report")
 
 
 def check_day(campaign: Campaign, day: date) -> None:
@@ -107,6 +131,7 @@ def _audit(user, action: str, compilation: Compilation, after: dict, at=None) ->
         object_id=str(compilation.pk),
         after={
             "campaign": compilation.campaign.slug,
+            "unit": compilation.unit.code,
             "date": compilation.date.isoformat(),
             **after,
         },
@@ -120,27 +145,35 @@ def _lock(compilation: Compilation) -> Compilation:
     return locked
 
 
-def make_draft(campaign: Campaign, day: date, user=None) -> tuple[Compilation, bool]:
-    """Make the day's draft, or refresh it with the figures as they are now.
+def make_draft(
+    campaign: Campaign, day: date, user=None, *, unit=None
+) -> tuple[Compilation, bool]:
+    """Make the day's draft of a level (``unit``: see ``level_of``; the top level by default),
+    or refresh it with the figures as they are now.
 
     Returns the compilation and whether it was created. An approved one is refused.
     """
-    _check(user, campaign)
+    level = level_of(campaign, unit)
+    _check(user, campaign, level)
     check_day(campaign, day)
     now = timezone.now()
     with transaction.atomic():
         compilation = (
-            Compilation.objects.select_for_update().filter(campaign=campaign, date=day).first()
+            Compilation.objects.select_for_update()
+            .filter(campaign=campaign, unit=level.unit, date=day)
+            .first()
         )
         if compilation is not None and not compilation.is_draft:
             raise CompilationLocked("state", _locked_message(compilation))
-        snapshot = build_snapshot(campaign, day)
+        snapshot = build_snapshot(campaign, day, level)
         created = False
         if compilation is None:
             try:
                 with transaction.atomic():
                     compilation = Compilation.objects.create(
                         campaign=campaign,
+                        unit=level.unit,
+                        office=level.office,
                         date=day,
                         snapshot=snapshot,
                         symbol=snapshot["document"]["symbol"],
@@ -153,7 +186,7 @@ def make_draft(campaign: Campaign, day: date, user=None) -> tuple[Compilation, b
             except IntegrityError:
                 # Made at the same moment by someone else: refresh theirs.
                 compilation = Compilation.objects.select_for_update().get(
-                    campaign=campaign, date=day
+                    campaign=campaign, unit=level.unit, date=day
                 )
                 if not compilation.is_draft:
                     raise CompilationLocked("state", _locked_message(compilation)) from None
@@ -170,6 +203,7 @@ def make_draft(campaign: Campaign, day: date, user=None) -> tuple[Compilation, b
             now,
         )
     compilation.campaign = campaign
+    compilation.level = level
     return compilation, created
 
 
@@ -183,7 +217,7 @@ def write_text(
 ) -> Compilation:
     """The coordinator's own text: situation, difficulties, proposals (None keeps a text as it
     is). Drafts only."""
-    _check(user, compilation.campaign)
+    _check(user, compilation)
     given = {"situation": situation, "difficulties": difficulties, "proposals": proposals}
     texts = {field: text.strip() for field, text in given.items() if text is not None}
     for field, text in texts.items():
@@ -246,16 +280,18 @@ def approval_warning(compilation: Compilation, now=None) -> str:
 
 
 def approve_compilation(compilation: Compilation, user, *, confirm: bool = False) -> Compilation:
-    """Lock the draft and give it the next number of its campaign and year ("05/BC-VHTT").
+    """Lock the draft and give it the next number of its office's register for the year and
+    symbol ("05/BC-VHTT"), shared by every campaign the office coordinates (#14).
 
     Approving is not sending (``send_compilation`` is). Before the day's deadline, or with units
     missing, it needs ``confirm``: without it, a CompilationError on ``confirm`` that names how
     many units are missing and late (``approval_warning``), and nothing changes.
 
-    The counter row is locked for the length of the transaction, so two coordinators
-    approving at once get consecutive numbers, never the same one and never a gap.
+    The register's row is locked for the length of the transaction, so two coordinators
+    approving at once (in one campaign or two) get consecutive numbers, never the same one and
+    never a gap.
     """
-    _check(user, compilation.campaign)
+    _check(user, compilation)
     now = timezone.now()
     with transaction.atomic():
         locked = _lock(compilation)
@@ -266,16 +302,17 @@ def approve_compilation(compilation: Compilation, user, *, confirm: bool = False
         if warning and not confirm:
             raise CompilationError("confirm", warning)
         year = now.astimezone(campaign.tz).year
+        locked.symbol = locked.symbol or locked.snapshot.get("document", {}).get("symbol", "")
+        register = {"office_id": locked.office_id, "year": year, "symbol": locked.symbol}
         try:
             with transaction.atomic():
-                Counter.objects.get_or_create(campaign=campaign, year=year)
+                Counter.objects.get_or_create(**register)
         except IntegrityError:
             pass  # created by the other approval at the same moment
-        counter = Counter.objects.select_for_update().get(campaign=campaign, year=year)
+        counter = Counter.objects.select_for_update().get(**register)
         counter.last_number += 1
         counter.save(update_fields=["last_number"])
         locked.number, locked.year = counter.last_number, year
-        locked.symbol = locked.symbol or locked.snapshot.get("document", {}).get("symbol", "")
         locked.state = State.APPROVED
         locked.approved_at, locked.approved_by = now, user
         locked.save(
@@ -320,7 +357,7 @@ def send_compilation(compilation: Compilation, user) -> Dispatch:
     record the dispatch. Sending again (a recipient added, a failed delivery) is a new dispatch."""
     from uptake.documents.report import SENT_FORMATS, render
 
-    _check(user, compilation.campaign)
+    _check(user, compilation)
     compilation = Compilation.objects.select_related("campaign").get(pk=compilation.pk)
     if compilation.is_draft:
         raise CompilationLocked("state", _("Approve the report before sending it."))

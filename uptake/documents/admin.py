@@ -32,7 +32,7 @@ class DispatchInline(admin.TabularInline):
 
 @admin.register(Compilation)
 class CompilationAdmin(ReadOnlyAdmin):
-    list_display = ("campaign", "date", "state", "reference", "approved_at", "sent_at")
+    list_display = ("campaign", "unit", "date", "state", "reference", "approved_at", "sent_at")
     list_filter = ("state", "campaign")
     date_hierarchy = "date"
     readonly_fields = [f.name for f in Compilation._meta.fields]
@@ -41,4 +41,4 @@ class CompilationAdmin(ReadOnlyAdmin):
 
 @admin.register(Counter)
 class CounterAdmin(ReadOnlyAdmin):
-    list_display = ("campaign", "year", "last_number")
+    list_display = ("office", "year", "symbol", "last_number")

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 import pydantic
 from django.core.exceptions import PermissionDenied
@@ -20,14 +21,13 @@ from django.http import HttpResponse
 from django.urls import reverse
 from ninja import Router, Schema, Status
 
-from uptake.campaigns.models import Campaign
+from uptake.campaigns.models import Campaign, Coordination
+from uptake.campaigns.scope import NotCoordinating, OutOfScope, Scope
 from uptake.documents.actions import (
     TEXT_MAX,
     CompilationError,
     approve_compilation,
     make_draft,
-    may_compile,
-    may_read,
     send_compilation,
     write_text,
 )
@@ -79,33 +79,54 @@ class TextIn(Schema):
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-def _campaign_for_reader(request, slug: str) -> Campaign:
+UNIT_MAX = 64  # a unit's code, as the campaign file allows
+
+
+def _level_for_reader(request, slug: str, unit: str | None) -> tuple[Campaign, Coordination]:
+    """The campaign and the coordinating level named by ``?unit=CODE`` (a level's unit or
+    office; the top level without it), as the Scope lets the caller read it (#14)."""
     campaign = Campaign.objects.select_related("root", "coordinator").filter(slug=slug).first()
     if campaign is None:
         raise Problem(404, "campaign", f"Unknown campaign {slug!r}.")
-    if not may_read(request.user, campaign):
-        raise Problem(403, "campaign", "This campaign's report is outside your units.")
-    return campaign
+    if unit is not None and (not unit.strip() or len(unit) > UNIT_MAX):
+        raise Problem(422, "unit", "Give the code of a coordinating unit.")
+    scope = Scope.of(request.user, campaign)
+    try:
+        level = scope.level_for(unit)
+    except NotCoordinating:
+        raise Problem(
+            422, "unit", f"{unit!r} coordinates nothing in this campaign."
+        ) from None
+    except OutOfScope:
+        raise Problem(403, "unit" if unit else "campaign", _OUTSIDE) from None
+    return campaign, level
 
 
-def _campaign_for_coordinator(request, slug: str) -> Campaign:
-    campaign = _campaign_for_reader(request, slug)
-    if not may_compile(request.user, campaign):
-        raise Problem(403, "campaign", "Only the campaign's coordinators do this.")
-    return campaign
+_OUTSIDE = "This report is outside your units."
 
 
-def _compilation(campaign: Campaign, day: dt.date) -> Compilation:
+def _level_for_coordinator(
+    request, slug: str, unit: str | None
+) -> tuple[Campaign, Coordination]:
+    campaign, level = _level_for_reader(request, slug, unit)
+    if not Scope.of(request.user, campaign).may_compile(level):
+        field = "unit" if unit else "campaign"
+        raise Problem(403, field, "Only this level's coordinators do this.")
+    return campaign, level
+
+
+def _compilation(campaign: Campaign, level: Coordination, day: dt.date) -> Compilation:
     compilation = (
         Compilation.objects.select_related(
-            "made_by", "refreshed_by", "approved_by", "sent_by", "text_by"
+            "made_by", "refreshed_by", "approved_by", "sent_by", "text_by", "unit"
         )
-        .filter(campaign=campaign, date=day)
+        .filter(campaign=campaign, unit=level.unit, date=day)
         .first()
     )
     if compilation is None:
         raise Problem(404, "date", f"No report compiled for {day.isoformat()}.")
     compilation.campaign = campaign
+    compilation.level = level
     return compilation
 
 
@@ -127,9 +148,19 @@ def dispatch_out(d: Dispatch, campaign: Campaign) -> dict:
     }
 
 
+def totals_out(snapshot: dict) -> dict:
+    """Per group: with_smartphone, installed, percent (the summary's totals' shape)."""
+    return {
+        key: {k: t.get(k) for k in ("with_smartphone", "installed", "percent")}
+        for key, t in (snapshot.get("totals") or {}).items()
+    }
+
+
 def compilation_out(c: Compilation, campaign: Campaign, snapshot: bool = True) -> dict:
+    query = {} if c.unit_id == campaign.root_id else {"unit": c.unit.code}
     out: dict[str, Any] = {
         "campaign": campaign.slug,
+        "unit": c.unit.code,
         "date": c.date.isoformat(),
         "state": c.state,
         "number": c.number,
@@ -152,10 +183,13 @@ def compilation_out(c: Compilation, campaign: Campaign, snapshot: bool = True) -
                 "api:compilation_document",
                 kwargs={"slug": campaign.slug, "date": c.date.isoformat(), "fmt": fmt},
             )
+            + ("?" + urlencode(query) if query else "")
             for fmt in FORMATS
         },
     }
     if snapshot:
+        out["totals"] = totals_out(c.snapshot)
+        out["below"] = c.snapshot.get("below", [])
         out["dispatches"] = [
             dispatch_out(d, campaign) for d in c.dispatches.select_related("sent_by")
         ]
@@ -169,11 +203,11 @@ def compilation_out(c: Compilation, campaign: Campaign, snapshot: bool = True) -
     summary="The campaign's compiled reports, newest first (without their snapshots)",
 )
 @problems
-def list_compilations(request, slug: str):
-    campaign = _campaign_for_reader(request, slug)
+def list_compilations(request, slug: str, unit: str | None = None):
+    campaign, level = _level_for_reader(request, slug, unit)
     compilations = (
-        Compilation.objects.filter(campaign=campaign)
-        .select_related("made_by", "refreshed_by", "approved_by", "sent_by")
+        Compilation.objects.filter(campaign=campaign, unit=level.unit)
+        .select_related("made_by", "refreshed_by", "approved_by", "sent_by", "unit")
         .defer("snapshot")
         .order_by("-date")
     )
@@ -186,13 +220,13 @@ def list_compilations(request, slug: str):
     summary="Make the day's draft report, or refresh it (coordinators); a body sets its text",
 )
 @problems
-def post_compilation(request, slug: str, date: dt.date):
-    campaign = _campaign_for_coordinator(request, slug)
+def post_compilation(request, slug: str, date: dt.date, unit: str | None = None):
+    campaign, level = _level_for_coordinator(request, slug, unit)
     text = _text(request)  # checked before anything is written
-    compilation, created = make_draft(campaign, date, request.user)
+    compilation, created = make_draft(campaign, date, request.user, unit=level)
     if text is not None:
         compilation = write_text(compilation, request.user, **text.model_dump(exclude_unset=True))
-    compilation = _compilation(campaign, date)
+    compilation = _compilation(campaign, level, date)
     return Status(201 if created else 200, compilation_out(compilation, campaign))
 
 
@@ -222,9 +256,9 @@ def _text(request) -> TextIn | None:
     summary="A day's compiled report: state, number, text and the frozen snapshot",
 )
 @problems
-def get_compilation(request, slug: str, date: dt.date):
-    campaign = _campaign_for_reader(request, slug)
-    return compilation_out(_compilation(campaign, date), campaign)
+def get_compilation(request, slug: str, date: dt.date, unit: str | None = None):
+    campaign, level = _level_for_reader(request, slug, unit)
+    return compilation_out(_compilation(campaign, level, date), campaign)
 
 
 class ApproveIn(Schema):
@@ -266,11 +300,11 @@ def _confirm(request, query: bool) -> bool:
     ),
 )
 @problems
-def approve(request, slug: str, date: dt.date, confirm: bool = False):
-    campaign = _campaign_for_coordinator(request, slug)
+def approve(request, slug: str, date: dt.date, confirm: bool = False, unit: str | None = None):
+    campaign, level = _level_for_coordinator(request, slug, unit)
     confirmed = _confirm(request, confirm)  # checked before anything is written
-    approve_compilation(_compilation(campaign, date), request.user, confirm=confirmed)
-    return compilation_out(_compilation(campaign, date), campaign)
+    approve_compilation(_compilation(campaign, level, date), request.user, confirm=confirmed)
+    return compilation_out(_compilation(campaign, level, date), campaign)
 
 
 @router.post(
@@ -279,10 +313,10 @@ def approve(request, slug: str, date: dt.date, confirm: bool = False):
     summary="E-mail the approved report (PDF, Word, Excel) to the campaign's recipients",
 )
 @problems
-def send(request, slug: str, date: dt.date):
-    campaign = _campaign_for_coordinator(request, slug)
-    dispatch = send_compilation(_compilation(campaign, date), request.user)
-    out = compilation_out(_compilation(campaign, date), campaign)
+def send(request, slug: str, date: dt.date, unit: str | None = None):
+    campaign, level = _level_for_coordinator(request, slug, unit)
+    dispatch = send_compilation(_compilation(campaign, level, date), request.user)
+    out = compilation_out(_compilation(campaign, level, date), campaign)
     out["dispatch"] = dispatch_out(dispatch, campaign)
     return out
 
@@ -294,11 +328,11 @@ def send(request, slug: str, date: dt.date):
     summary="The report as a file: docx, pdf, xlsx or csv",
 )
 @problems
-def document(request, slug: str, date: dt.date, fmt: str):
-    campaign = _campaign_for_reader(request, slug)
+def document(request, slug: str, date: dt.date, fmt: str, unit: str | None = None):
+    campaign, level = _level_for_reader(request, slug, unit)
     if fmt not in FORMATS:
         raise Problem(404, "format", f"Unknown format {fmt!r}: docx, pdf, xlsx or csv.")
-    rendered = render(_compilation(campaign, date), fmt)
+    rendered = render(_compilation(campaign, level, date), fmt)
     log_download(request, f"compilation.{fmt}", campaign, date.isoformat())
     response = HttpResponse(rendered.content, content_type=rendered.content_type)
     response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from uptake.campaigns.models import Campaign
+from uptake.campaigns.models import Campaign, Coordination
+from uptake.units.models import Unit
 
 
 class State(models.TextChoices):
@@ -19,17 +20,26 @@ class Compilation(models.Model):
     """The day's consolidated report of a campaign: a frozen snapshot plus the coordinator's text.
 
     A draft is made (by the command, later the scheduler) and refreshed until it is approved.
-    Approval gives it the next number of the campaign's year and locks it: nothing about an
+    Approval gives it the next number of its office's register and locks it: nothing about an
     approved compilation changes again, except that it is sent (``state`` = sent, ``Dispatch``).
     """
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="compilations")
+    # The coordinating level (#14): the unit whose subtree it compiles (the campaign's top unit,
+    # or a district with its own coordinator) and the office that issues it, whose register of
+    # outgoing documents gives its number. Kept on the report: a level may leave the file.
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    office = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     date = models.DateField(_("date"))
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.DRAFT)
     # Assigned at approval: "Số: 05/BC-VHTT" is number 5 of ``year`` with the symbol BC-VHTT.
     number = models.PositiveIntegerField(_("number"), null=True, blank=True)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     symbol = models.CharField(_("symbol"), max_length=40, blank=True)
+    # False only for numbers handed out before #14 by a campaign's own counter that another
+    # campaign of the same office had already used: kept as printed, outside the register's
+    # uniqueness. Every number handed out since is the office's next.
+    registered = models.BooleanField(default=True, editable=False)
     # The summary at the moment of the latest refresh (see documents.snapshot), frozen at approval.
     snapshot = models.JSONField(default=dict)
     situation = models.TextField(_("situation"), blank=True)
@@ -61,17 +71,40 @@ class Compilation(models.Model):
         verbose_name = _("compilation")
         verbose_name_plural = _("compilations")
         constraints = [
-            # One compilation per campaign and day; its unique index also serves the page of a
-            # day (campaign, date) and the list, newest first.
-            models.UniqueConstraint(fields=["campaign", "date"], name="compilation_unique_day"),
-            # The counter never hands out a number twice; this makes sure of it.
+            # One compilation per campaign, level and day; its unique index also serves the
+            # page of a day (campaign, unit, date) and a level's list, newest first.
             models.UniqueConstraint(
-                fields=["campaign", "year", "number"], name="compilation_unique_number"
+                fields=["campaign", "unit", "date"], name="compilation_unique_level_day"
+            ),
+            # The office's register never hands out a number twice; this makes sure of it.
+            models.UniqueConstraint(
+                fields=["office", "year", "symbol", "number"],
+                condition=models.Q(registered=True),
+                name="compilation_unique_office_number",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.campaign.slug} {self.date} ({self.state})"
+        return f"{self.campaign.slug} {self.unit.code} {self.date} ({self.state})"
+
+    @property
+    def level(self):
+        """The campaign's coordinating level of this report; when the level has left the
+        campaign file since, one made up from the report's own unit and office (not saved)."""
+        found = self.__dict__.get("_level")
+        if found is None:
+            found = Coordination.objects.filter(
+                campaign_id=self.campaign_id, unit_id=self.unit_id
+            ).select_related("unit", "office").first() or Coordination(
+                campaign=self.campaign, unit=self.unit, office=self.office
+            )
+            found.campaign = self.campaign
+            self.__dict__["_level"] = found
+        return found
+
+    @level.setter
+    def level(self, value) -> None:
+        self.__dict__["_level"] = value
 
     @property
     def is_draft(self) -> bool:
@@ -86,19 +119,24 @@ class Compilation(models.Model):
 
 
 class Counter(models.Model):
-    """The last number handed out for a campaign and year, locked while the next is taken."""
+    """An office's register of outgoing documents (Decree 30/2020): the last number handed out
+    for a year and symbol, shared by every campaign the office coordinates, locked while the
+    next is taken."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField()
+    symbol = models.CharField(max_length=40, blank=True)
     last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "year"], name="counter_unique_year"),
+            models.UniqueConstraint(
+                fields=["office", "year", "symbol"], name="counter_unique_register"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.campaign.slug} {self.year}: {self.last_number}"
+        return f"{self.office.code} {self.year} {self.symbol}: {self.last_number}"
 
 
 class Dispatch(models.Model):

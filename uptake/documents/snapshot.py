@@ -14,7 +14,8 @@ from datetime import date
 
 from django.utils import timezone, translation
 
-from uptake.campaigns.models import Campaign
+from uptake.campaigns.models import Campaign, Coordination
+from uptake.campaigns.scope import Scope
 from uptake.documents.progress import Progress
 from uptake.documents.projection import project
 from uptake.reports.models import Revision, percent
@@ -25,23 +26,51 @@ VERSION = 1
 FURTHEST = 5  # units listed per group as the furthest from target
 
 
-def document_settings(campaign: Campaign) -> dict:
-    """The campaign file's ``document`` section, or a plain letterhead made from its units."""
-    found = (campaign.source or {}).get("document")
-    if found:
-        return found
+PLACE_PREFIXES = ("Thành phố", "Thị xã", "Thị trấn", "Huyện", "Tỉnh", "Quận", "Phường", "Xã")
+
+
+def place_name(unit: Unit) -> str:
+    """ "Huyện Tân Hồng" → "Tân Hồng", as in "Tân Hồng, ngày 17 tháng 8 năm 2020"."""
+    for prefix in PLACE_PREFIXES:
+        if unit.name.startswith(prefix + " "):
+            return unit.name[len(prefix) + 1 :]
+    return unit.name
+
+
+def document_settings(campaign: Campaign, level: Coordination | None = None) -> dict:
+    """The level's ``document`` from the campaign file (the top level's is the file's top-level
+    ``document``), its gaps filled with a plain letterhead made from its units: the office's
+    name, the People's Committee of its unit, the top level's symbol."""
+    top = (campaign.source or {}).get("document") or {}
+    if level is None or level.unit_id == campaign.root_id:
+        if top:
+            return top
+        found: dict = {}
+        unit, office = campaign.root, campaign.coordinator
+    else:
+        found = dict(level.document or {})
+        unit, office = level.unit, level.office
+        if "issuer" in found:
+            return found
     return {
-        "parent_issuer": "",
-        "issuer": campaign.coordinator.name.upper(),
-        "place": campaign.root.name,
-        "symbol": "BC",
+        "parent_issuer": f"UBND {unit.name.upper()}" if level is not None else "",
+        "issuer": office.name.upper(),
+        "place": place_name(unit),
+        "symbol": top.get("symbol") or "BC",
         "signer": {"authority": "", "capacity": "", "title": "", "name": ""},
-        "recipients": [],
+        "recipients": found.get("recipients", []),
     }
 
 
-def build_snapshot(campaign: Campaign, day: date) -> dict:
-    root = campaign.root
+def build_snapshot(campaign: Campaign, day: date, level: Coordination | None = None) -> dict:
+    """The summary of ``level``'s subtree (the campaign's top level by default) and what its
+    documents need. A level with levels below it builds on them (#14): one row per level
+    directly below, with its figures as its approved report of the day gave them, or today's
+    figures marked not approved; its totals add those rows up."""
+    if level is None:
+        level = Scope.system(campaign).top
+    root = level.unit
+    office = level.office
     summary = build_summary(campaign, day, root)
     progress = Progress.build(campaign, day, root)
     data = summary.as_dict()
@@ -59,13 +88,14 @@ def build_snapshot(campaign: Campaign, day: date) -> dict:
                 "target_date": campaign.target_date.isoformat(),
                 "end": campaign.end.isoformat(),
                 "report_due": campaign.report_due.strftime("%H:%M"),
-                "compile_at": campaign.compile_at.strftime("%H:%M"),
+                "compile_at": level.compile_time().strftime("%H:%M"),
+                "root": root.code,
                 "root_name": root.name,
                 "root_kind": root.kind,
-                "coordinator": campaign.coordinator.code,
-                "coordinator_name": campaign.coordinator.name,
+                "coordinator": office.code,
+                "coordinator_name": office.name,
             },
-            "document": document_settings(campaign),
+            "document": document_settings(campaign, level),
             "groups": [
                 {"key": g.key, "name": g.name, "target_percent": float(g.target_percent)}
                 for g in summary.groups
@@ -91,7 +121,116 @@ def build_snapshot(campaign: Campaign, day: date) -> dict:
         unit["projection"] = units_projection.get(unit["code"], {})
         unit["area"] = area_of(row.unit, root)
         unit["note"] = row.note
+    below = Scope.system(campaign).below(level)
+    data["below"] = []
+    if below:
+        build_on_levels_below(data, summary, campaign, day, below)
     return data
+
+
+def build_on_levels_below(
+    data: dict, summary: Summary, campaign: Campaign, day: date, below: list[Coordination]
+) -> None:
+    """Rows, totals and reporting counts from the levels directly below (#14): an approved (or
+    sent) report of the day gives its row as approved; otherwise the row takes today's figures
+    and says it is not approved. Units outside those levels keep a row each."""
+    from uptake.documents.models import Compilation, State
+
+    reports = {
+        c.unit_id: c
+        for c in Compilation.objects.filter(
+            campaign=campaign, date=day, unit__in=[lv.unit for lv in below]
+        )
+    }
+    targets = {g.key: float(g.target_percent) for g in summary.groups}
+    rows: list[dict] = []
+    for level in below:
+        compilation = reports.get(level.unit_id)
+        approved = compilation is not None and compilation.state != State.DRAFT
+        if approved:
+            frozen = compilation.snapshot
+            totals = {
+                key: {k: t[k] for k in ("with_smartphone", "installed")}
+                for key, t in frozen.get("totals", {}).items()
+            }
+            reporting = dict(frozen.get("reporting", {}))
+        else:
+            totals, reporting = _live(summary, level.unit)
+        rows.append(
+            {
+                "code": level.unit.code,
+                "name": level.unit.name,
+                "office": level.office.code,
+                "state": compilation.state if compilation else None,
+                "approved": approved,
+                "reference": compilation.reference if approved else None,
+                "approved_at": (
+                    compilation.approved_at.astimezone(campaign.tz).isoformat()
+                    if approved
+                    else None
+                ),
+                "reporting": reporting,
+                "totals": totals,
+            }
+        )
+    inside = [lv.unit for lv in below]
+    for row in summary.rows:
+        if any(row.unit.is_within(u) for u in inside):
+            continue
+        totals, reporting = _live(summary, row.unit)
+        rows.append(
+            {
+                "code": row.unit.code,
+                "name": row.unit.name,
+                "office": None,
+                "state": None,
+                "approved": None,  # a unit reporting directly: no report of its own
+                "reference": None,
+                "approved_at": None,
+                "reporting": reporting,
+                "totals": totals,
+            }
+        )
+    data["below"] = [
+        {"unit": r["code"], "state": r["state"], "reference": r["reference"]}
+        for r in rows
+        if r["office"] is not None
+    ]
+    totals: dict[str, dict] = {}
+    reporting = {"expected": 0, "on_time": 0, "late": 0, "missing": 0}
+    for r in rows:
+        for key in reporting:
+            reporting[key] += r["reporting"].get(key, 0)
+        for key, t in r["totals"].items():
+            total = totals.setdefault(key, {"with_smartphone": 0, "installed": 0})
+            total["with_smartphone"] += t.get("with_smartphone") or 0
+            total["installed"] += t.get("installed") or 0
+    for r in [*rows, {"totals": totals}]:
+        for key, t in r["totals"].items():
+            t["percent"] = percent(t["installed"], t["with_smartphone"])
+            t["target_percent"] = targets.get(key)
+            t["met"] = t["percent"] is not None and t["percent"] >= targets.get(key, 0)
+    for key, t in totals.items():
+        data["totals"].setdefault(key, {}).update(t)
+    data["reporting"] = reporting
+    data["areas"] = rows
+
+
+def _live(summary: Summary, unit: Unit) -> tuple[dict, dict]:
+    """Today's totals and reporting counts of the summary's rows within ``unit``."""
+    totals: dict[str, dict] = {}
+    reporting = {"expected": 0, "on_time": 0, "late": 0, "missing": 0}
+    for row in summary.rows:
+        if not row.unit.is_within(unit):
+            continue
+        reporting["expected"] += 1
+        reporting[row.status] += 1
+        for key, g in row.groups.items():
+            t = totals.setdefault(key, {"with_smartphone": 0, "installed": 0})
+            if g.with_smartphone is not None and g.installed is not None:
+                t["with_smartphone"] += g.with_smartphone
+                t["installed"] += g.installed
+    return totals, reporting
 
 
 def gap(figures: dict) -> float:

@@ -2,15 +2,17 @@
 report, where the coordinator refreshes the draft, writes the text, approves and sends it, and
 anyone who may read it downloads its documents.
 
-Access goes through one helper per use: ``_get_campaign_for_reader`` (the campaign's root
-within the user's units), ``_get_campaign_for_coordinator`` (and a coordinator or admin),
-``_get_dashboard_unit`` (the unit a dashboard is about, ``?unit=CODE``).
+Every page is about one coordinating level (#14, ``?unit=CODE``; a province, a district), and
+access goes through one helper per use, each asking the Scope: ``_get_level_for_reader``,
+``_get_level_for_coordinator`` (the level's own coordinators), ``_get_dashboard_unit`` (the
+unit a dashboard is about, ``?unit=CODE``).
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,15 +24,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from uptake.accounts.models import Profile, Role, profile_of
-from uptake.campaigns.models import Campaign
+from uptake.accounts.models import Profile, Role
+from uptake.campaigns.models import Campaign, Coordination
+from uptake.campaigns.scope import NotCoordinating, OutOfScope, Scope
 from uptake.documents.actions import (
     CompilationError,
     approval_warning,
     approve_compilation,
-    auto_send,
     make_draft,
-    may_compile,
     send_compilation,
     write_text,
 )
@@ -63,51 +64,45 @@ def campaign_view(view):
     return wrapper
 
 
-def _takes_part(profile: Profile, campaign: Campaign) -> bool:
-    """One of the user's units lies in the campaign's tree (or contains it)."""
-    return profile.is_admin or any(
-        p.startswith(campaign.root.path) or campaign.root.path.startswith(p)
-        for p in profile.unit_paths()
-    )
+def _get_level_for_reader(request, campaign: Campaign) -> tuple[Scope, Coordination]:
+    """The coordinating level a page is about (#14): ``?unit=CODE`` (a level's unit or office),
+    else the one the person compiles, else the level of their unit. Read by those the Scope
+    lets read it; a user who takes part elsewhere in the campaign is refused (403), anyone
+    else, or a code that coordinates nothing, finds nothing (404)."""
+    scope = Scope.of(request.user, campaign)
+    code = request.GET.get("unit")
+    try:
+        level = scope.level_for(code) if code else scope.home_level()
+    except NotCoordinating:
+        raise Http404("this unit coordinates nothing in the campaign") from None
+    except OutOfScope:
+        level = None
+    if level is None:
+        if scope.takes_part:
+            raise PermissionDenied("the report covers units outside the user's units")
+        raise Http404("the user takes no part in this campaign")
+    return scope, level
 
 
-def _get_campaign_for_reader(request, campaign: Campaign) -> Profile:
-    """The compiled report is read by whoever reads the campaign's root; a user who takes part
-    lower down is refused (403), anyone else finds nothing (404)."""
-    profile = profile_of(request.user)
-    if profile.can_read(campaign.root):
-        return profile
-    if _takes_part(profile, campaign):
-        raise PermissionDenied("the report covers units outside the user's units")
-    raise Http404("the user takes no part in this campaign")
-
-
-def _get_campaign_for_coordinator(request, campaign: Campaign) -> Profile:
-    profile = _get_campaign_for_reader(request, campaign)
-    if not may_compile(request.user, campaign):
-        raise PermissionDenied("only the campaign's coordinators compile its report")
-    return profile
+def _get_level_for_coordinator(request, campaign: Campaign) -> tuple[Scope, Coordination]:
+    scope, level = _get_level_for_reader(request, campaign)
+    if not scope.may_compile(level):
+        raise PermissionDenied("only the level's coordinators compile its report")
+    return scope, level
 
 
 def _get_dashboard_unit(request, campaign: Campaign, code: str | None) -> tuple[Profile, Unit]:
-    """The unit a dashboard is about: ``?unit=CODE`` if the user reads it, else the top of the
-    user's scope in the campaign. Reporters have the report page instead (403)."""
-    profile = profile_of(request.user)
-    if not _takes_part(profile, campaign):
+    """The unit a dashboard is about: ``?unit=CODE`` if in the user's scope, else the top of
+    the user's scope in the campaign. Reporters have the report page instead (403)."""
+    scope = Scope.of(request.user, campaign)
+    if not scope.takes_part:
         raise Http404("the user takes no part in this campaign")
-    if profile.role == Role.REPORTER and not profile.is_admin:
+    if scope.role == Role.REPORTER:
         raise PermissionDenied("the dashboard is for coordinators and leaders")
-    if code:
-        unit = Unit.objects.filter(code=code).first()
-        if unit is None or not profile.can_read(unit) or not unit.is_within(campaign.root):
-            raise Http404("unit outside the user's units or the campaign")
-        return profile, unit
-    if profile.can_read(campaign.root):
-        return profile, campaign.root
-    for unit in profile.units.order_by("path"):
-        if unit.is_within(campaign.root):
-            return profile, unit
-    raise Http404("none of the user's units is in this campaign")
+    try:
+        return scope.profile, scope.root_for(code)
+    except OutOfScope:
+        raise Http404("unit outside the user's units or the campaign") from None
 
 
 def _day(campaign: Campaign, value: str) -> date:
@@ -159,7 +154,7 @@ def dashboard(request, campaign: Campaign):
         ranked_more=max(0, len(board.ranked) - RANKED_SHOWN),
         window=WINDOW,
         labels=LABELS,
-        may_compile=may_compile(request.user, campaign),
+        may_compile=bool(Scope.of(request.user, campaign).compiled_levels()),
     )
 
 
@@ -170,9 +165,9 @@ def dashboard(request, campaign: Campaign):
 @require_GET
 @campaign_view
 def compilation_list(request, campaign: Campaign):
-    profile = _get_campaign_for_reader(request, campaign)
+    scope, level = _get_level_for_reader(request, campaign)
     compilations = list(
-        Compilation.objects.filter(campaign=campaign)
+        Compilation.objects.filter(campaign=campaign, unit=level.unit)
         .select_related("approved_by", "sent_by")
         .defer("snapshot")
         .order_by("-date")
@@ -181,11 +176,29 @@ def compilation_list(request, campaign: Campaign):
         request,
         "documents/compilation_list.html",
         campaign,
-        profile,
+        scope.profile,
         compilations=compilations,
         last_day=_last_day(campaign),
-        may_compile=may_compile(request.user, campaign),
+        may_compile=scope.may_compile(level),
+        **_level_context(scope, level),
     )
+
+
+def _level_context(scope: Scope, level: Coordination) -> dict:
+    """The level a page is about, the ``?unit=`` its links carry, and the other levels the
+    person may read (the page's switcher)."""
+    return {
+        "level": level,
+        "q": "" if level.is_top else "?" + urlencode({"unit": level.unit.code}),
+        "levels": [
+            {
+                "level": other,
+                "q": "" if other.is_top else "?" + urlencode({"unit": other.unit.code}),
+                "current": other.pk == level.pk,
+            }
+            for other in scope.readable_levels()
+        ],
+    }
 
 
 def _table(snapshot: dict) -> dict:
@@ -244,16 +257,21 @@ def _quality(snapshot: dict) -> dict | None:
     }
 
 
-def _compilation_context(request, campaign: Campaign, day: date, form=None) -> dict:
-    """What the page of a day's report shows, in any state: none yet, draft, approved, sent
-    (by a person or by the scheduler). ``form``: the coordinator's text as just refused."""
+def _compilation_context(
+    scope: Scope, campaign: Campaign, level: Coordination, day: date, form=None
+) -> dict:
+    """What the page of a level's report of a day shows, in any state: none yet, draft,
+    approved, sent (by a person or by the scheduler). ``form``: the coordinator's text as just
+    refused."""
     found = (
-        Compilation.objects.filter(campaign=campaign, date=day)
+        Compilation.objects.filter(campaign=campaign, unit=level.unit, date=day)
         .select_related("made_by", "refreshed_by", "approved_by", "sent_by", "text_by")
         .first()
     )
-    can_compile = may_compile(request.user, campaign)
+    can_compile = scope.may_compile(level)
     context = {
+        **_level_context(scope, level),
+        "below": _below(campaign, scope, level, day, found),
         "compilation": found,
         "day": day,
         "may_compile": can_compile,
@@ -261,11 +279,12 @@ def _compilation_context(request, campaign: Campaign, day: date, form=None) -> d
         "prev_day": day - timedelta(1) if day > campaign.start else None,
         "next_day": day + timedelta(1) if day < _last_day(campaign) else None,
         "formats": list(FORMATS),
-        "auto_send": auto_send(campaign),
-        "send_at": campaign.compile_at,
+        "auto_send": level.auto_send,
+        "send_at": level.compile_time(),
     }
     if found is not None:
         found.campaign = campaign
+        found.level = level
         snapshot = found.snapshot
         context.update(
             snapshot=snapshot,
@@ -294,21 +313,46 @@ def _compilation_context(request, campaign: Campaign, day: date, form=None) -> d
 @require_GET
 @campaign_view
 def compilation(request, campaign: Campaign, day: str):
-    profile = _get_campaign_for_reader(request, campaign)
+    scope, level = _get_level_for_reader(request, campaign)
     day = _day(campaign, day)
-    context = _compilation_context(request, campaign, day)
-    return _render(request, "documents/compilation.html", campaign, profile, **context)
+    context = _compilation_context(scope, campaign, level, day)
+    return _render(request, "documents/compilation.html", campaign, scope.profile, **context)
 
 
-def _page(campaign: Campaign, day: date) -> str:
-    return reverse("documents-compilation", args=[campaign.slug, day.isoformat()])
+def _below(campaign: Campaign, scope: Scope, level: Coordination, day: date, found) -> list:
+    """The levels directly below, each with its report of the day: approved (its number) or
+    not yet. The frozen rows when the report is approved, else as they stand now."""
+    below = Scope.system(campaign).below(level)
+    if not below:
+        return []
+    reports = {
+        c.unit_id: c
+        for c in Compilation.objects.filter(
+            campaign=campaign, date=day, unit__in=[lv.unit for lv in below]
+        ).defer("snapshot")
+    }
+    return [
+        {
+            "level": lv,
+            "compilation": reports.get(lv.unit_id),
+            "readable": scope.may_read_level(lv),
+            "q": "?" + urlencode({"unit": lv.unit.code}),
+        }
+        for lv in below
+    ]
 
 
-def _get_compilation(campaign: Campaign, day: date) -> Compilation:
-    found = Compilation.objects.filter(campaign=campaign, date=day).first()
+def _page(campaign: Campaign, day: date, level: Coordination) -> str:
+    page = reverse("documents-compilation", args=[campaign.slug, day.isoformat()])
+    return page if level.is_top else page + "?" + urlencode({"unit": level.unit.code})
+
+
+def _get_compilation(campaign: Campaign, level: Coordination, day: date) -> Compilation:
+    found = Compilation.objects.filter(campaign=campaign, unit=level.unit, date=day).first()
     if found is None:
         raise Http404("no compilation for this day")
     found.campaign = campaign
+    found.level = level
     return found
 
 
@@ -316,39 +360,39 @@ def _get_compilation(campaign: Campaign, day: date) -> Compilation:
 @require_POST
 @campaign_view
 def refresh(request, campaign: Campaign, day: str):
-    _get_campaign_for_coordinator(request, campaign)
+    _scope, level = _get_level_for_coordinator(request, campaign)
     day = _day(campaign, day)
     try:
-        _compilation, created = make_draft(campaign, day, request.user)
+        _compilation, created = make_draft(campaign, day, request.user, unit=level)
     except CompilationError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(
             request, _("The draft was made.") if created else _("The draft was refreshed.")
         )
-    return redirect(_page(campaign, day))
+    return redirect(_page(campaign, day, level))
 
 
 @login_required
 @require_POST
 @campaign_view
 def text(request, campaign: Campaign, day: str):
-    _get_campaign_for_coordinator(request, campaign)
+    _scope, level = _get_level_for_coordinator(request, campaign)
     day = _day(campaign, day)
-    found = _get_compilation(campaign, day)
+    found = _get_compilation(campaign, level, day)
     form = TextForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect(_page(campaign, day))
+        return redirect(_page(campaign, day, level))
     try:
         write_text(found, request.user, **form.cleaned_data)
     except CompilationError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("The text was saved."))
-    return redirect(_page(campaign, day))
+    return redirect(_page(campaign, day, level))
 
 
 @login_required
@@ -358,9 +402,9 @@ def approve(request, campaign: Campaign, day: str):
     """Approve the draft (with the text in the boxes, when it comes from the text form). Early,
     or with units missing, only with the ``confirm`` box ticked; else the page comes back with
     the error at its top, the text as typed, and nothing is changed."""
-    profile = _get_campaign_for_coordinator(request, campaign)
+    scope, level = _get_level_for_coordinator(request, campaign)
     day = _day(campaign, day)
-    found = _get_compilation(campaign, day)
+    found = _get_compilation(campaign, level, day)
     confirm = request.POST.get("confirm") in ("1", "on", "true")
     form = None
     if any(name in request.POST for name in TextForm.base_fields):
@@ -368,9 +412,9 @@ def approve(request, campaign: Campaign, day: str):
         form = TextForm(request.POST)
         if not form.is_valid():
             errors = [e for field_errors in form.errors.values() for e in field_errors]
-            return _refused(request, campaign, profile, day, form, errors)
+            return _refused(request, campaign, scope, level, day, form, errors)
     if found.is_draft and not confirm and approval_warning(found):
-        return _refused(request, campaign, profile, day, form, [approval_warning(found)])
+        return _refused(request, campaign, scope, level, day, form, [approval_warning(found)])
     try:
         if form is not None:
             found = write_text(found, request.user, **form.cleaned_data)
@@ -381,18 +425,18 @@ def approve(request, campaign: Campaign, day: str):
         messages.success(
             request, _("Report No. %(number)s was approved.") % {"number": approved.reference}
         )
-    return redirect(_page(campaign, day))
+    return redirect(_page(campaign, day, level))
 
 
-def _refused(request, campaign: Campaign, profile: Profile, day: date, form, errors: list[str]):
+def _refused(request, campaign: Campaign, scope: Scope, level, day: date, form, errors: list):
     """The page again with the refused approval's errors at its top and the text as typed
     (200, as Django re-renders a refused form: a 4xx would be a console error in the browser)."""
-    context = _compilation_context(request, campaign, day, form=form)
+    context = _compilation_context(scope, campaign, level, day, form=form)
     return _render(
         request,
         "documents/compilation.html",
         campaign,
-        profile,
+        scope.profile,
         errors=errors,
         **context,
     )
@@ -402,27 +446,27 @@ def _refused(request, campaign: Campaign, profile: Profile, day: date, form, err
 @require_POST
 @campaign_view
 def send(request, campaign: Campaign, day: str):
-    _get_campaign_for_coordinator(request, campaign)
+    _scope, level = _get_level_for_coordinator(request, campaign)
     day = _day(campaign, day)
     try:
-        dispatch = send_compilation(_get_compilation(campaign, day), request.user)
+        dispatch = send_compilation(_get_compilation(campaign, level, day), request.user)
     except CompilationError as exc:
         messages.error(request, exc.message)
     else:
         to = ", ".join(r["email"] for r in dispatch.recipients)
         messages.success(request, _("The report was sent to %(to)s.") % {"to": to})
-    return redirect(_page(campaign, day))
+    return redirect(_page(campaign, day, level))
 
 
 @login_required
 @require_GET
 @campaign_view
 def download(request, campaign: Campaign, day: str, fmt: str):
-    _get_campaign_for_reader(request, campaign)
+    _scope, level = _get_level_for_reader(request, campaign)
     if fmt not in FORMATS:
         raise Http404("unknown format")
     day = _day(campaign, day)
-    rendered = render_document(_get_compilation(campaign, day), fmt)
+    rendered = render_document(_get_compilation(campaign, level, day), fmt)
     log_download(request, f"compilation.{fmt}", campaign, day.isoformat())
     response = HttpResponse(rendered.content, content_type=rendered.content_type)
     response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'

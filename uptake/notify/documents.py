@@ -9,10 +9,12 @@ is repeated after a crash changes nothing.
 from __future__ import annotations
 
 from datetime import date, datetime
+from urllib.parse import urlencode
 
 from django.db.models import Exists, OuterRef
 
-from uptake.campaigns.models import Campaign
+from uptake.campaigns.models import Campaign, Coordination
+from uptake.campaigns.scope import Scope
 from uptake.documents import actions
 from uptake.documents.models import Compilation, Dispatch, State
 
@@ -23,55 +25,70 @@ def approved_unsent():
     from uptake.notify.models import Job, JobRun
 
     planned = JobRun.objects.filter(
-        campaign=OuterRef("campaign_id"), day=OuterRef("date"), job=Job.SEND
+        campaign=OuterRef("campaign_id"),
+        day=OuterRef("date"),
+        job=Job.SEND,
+        level=OuterRef("unit__code"),
+    )
+    sends = Coordination.objects.filter(
+        campaign=OuterRef("campaign_id"), unit=OuterRef("unit_id"), auto_send=True
     )
     return (
-        Compilation.objects.filter(
-            state=State.APPROVED, sent_at__isnull=True, campaign__source__auto_send=True
-        )
+        Compilation.objects.filter(state=State.APPROVED, sent_at__isnull=True)
+        .filter(Exists(sends))
         .exclude(Exists(planned))
-        .select_related("campaign")
-        .only("campaign_id", "date", "approved_at", "campaign__timezone", "campaign__compile_at")
+        .select_related("campaign", "unit")
     )
 
 
 def send_due_at(compilation: Compilation) -> datetime:
-    """When the scheduler sends an approved compilation: its day's ``compile_at``, or its
-    approval when that is later."""
+    """When the scheduler sends an approved compilation: its level's ``compile_at`` of its day,
+    or its approval when that is later."""
     campaign = compilation.campaign
-    compile_at = datetime.combine(compilation.date, campaign.compile_at, tzinfo=campaign.tz)
+    at = compilation.level.compile_time()
+    compile_at = datetime.combine(compilation.date, at, tzinfo=campaign.tz)
     return max(compile_at, compilation.approved_at or compile_at)
 
 
-def make_draft(campaign: Campaign, day: date) -> tuple[Compilation, bool]:
-    """The day's draft, made or refreshed, and whether it was made now. A compilation that was
-    approved (or sent) meanwhile is left as it is."""
-    existing = Compilation.objects.filter(campaign=campaign, date=day).first()
+def make_draft(
+    campaign: Campaign, day: date, level: Coordination | None = None
+) -> tuple[Compilation, bool]:
+    """A level's draft of the day (the top level's by default), made or refreshed, and whether
+    it was made now. A compilation that was approved (or sent) meanwhile is left as it is."""
+    level = level or Scope.system(campaign).top
+    found = Compilation.objects.filter(campaign=campaign, unit=level.unit, date=day)
+    existing = found.first()
     if existing is not None and not existing.is_draft:
         return existing, False
     try:
-        return actions.make_draft(campaign, day, user=None)
+        return actions.make_draft(campaign, day, user=None, unit=level)
     except actions.CompilationLocked:  # approved between our look and the action's lock
-        return Compilation.objects.get(campaign=campaign, date=day), False
+        return found.get(), False
 
 
 class NothingToSend(Exception):
     """Sending cannot succeed by trying again (no recipient has an address): not retried."""
 
 
-def send_approved(campaign: Campaign, day: date) -> tuple[Compilation | None, Dispatch | None]:
+def send_approved(
+    campaign: Campaign, day: date, level: Coordination | None = None
+) -> tuple[Compilation | None, Dispatch | None]:
     """Send the day's approved compilation; (compilation, None) when there is nothing to send,
     or when the campaign no longer sends automatically (``auto_send`` turned off meanwhile).
 
     An SMTP failure raises (the job is retried with backoff); a compilation without any
     e-mail recipient raises NothingToSend.
     """
+    level = level or Scope.system(campaign).top
     compilation = (
-        Compilation.objects.select_related("campaign").filter(campaign=campaign, date=day).first()
+        Compilation.objects.select_related("campaign")
+        .filter(campaign=campaign, unit=level.unit, date=day)
+        .first()
     )
     if compilation is None or compilation.state != State.APPROVED or compilation.sent_at:
         return compilation, None
-    if not actions.auto_send(campaign):
+    compilation.level = level
+    if not actions.auto_send(compilation):
         return compilation, None
     try:
         dispatch = actions.send_compilation(compilation, user=None)
@@ -86,4 +103,10 @@ def send_approved(campaign: Campaign, day: date) -> tuple[Compilation | None, Di
 def compilation_url(compilation: Compilation) -> str:
     from uptake.notify.jobs import link
 
-    return link("documents-compilation", compilation.campaign.slug, compilation.date.isoformat())
+    query = "" if compilation.unit_id == compilation.campaign.root_id else (
+        "?" + urlencode({"unit": compilation.unit.code})
+    )
+    return link(
+        "documents-compilation", compilation.campaign.slug, compilation.date.isoformat(),
+        query=query,
+    )

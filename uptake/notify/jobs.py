@@ -17,7 +17,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from uptake.accounts.models import Profile, Role
-from uptake.campaigns.models import Campaign
+from uptake.campaigns.models import Campaign, Coordination
+from uptake.campaigns.scope import Scope
 from uptake.notify.channels import notify_users, queue_webhooks
 from uptake.notify.messages import short_list
 from uptake.notify.models import Job, JobRun, Kind
@@ -51,6 +52,19 @@ def job_times(campaign: Campaign) -> dict[str, time]:
     }
 
 
+def job_plan(campaign: Campaign) -> list[tuple[str, str, time]]:
+    """Every daily run of ``campaign``: (job, level, time). The compilation runs once a day for
+    each coordinating level (#14), at its own ``compile_at`` (the top level's may be moved by
+    the file's ``jobs.compile``); the other jobs once for the campaign, under its top unit."""
+    times = job_times(campaign)
+    top = campaign.root.code
+    plan = [(job, top, at) for job, at in times.items() if job != Job.COMPILE]
+    for level in Scope.system(campaign).levels:
+        at = times[Job.COMPILE] if level.unit_id == campaign.root_id else level.compile_time()
+        plan.append((Job.COMPILE, level.unit.code, at))
+    return plan
+
+
 # --- who is concerned --------------------------------------------------------------------
 
 
@@ -76,13 +90,27 @@ def profiles(campaign: Campaign, role: str, within: str | None = None) -> list[P
     )
 
 
-def compilers(campaign: Campaign) -> list[Profile]:
-    """The coordinators who may make and approve the campaign's report (#3): those whose units
-    contain the campaign's top unit."""
-    return profiles(campaign, Role.COORDINATOR, within=campaign.root.path)
+def compilers(campaign: Campaign, level: Coordination | None = None) -> list[Profile]:
+    """The coordinators who make and approve a level's report (#3, #14; the top level by
+    default), as the Scope decides."""
+    level = level or Scope.system(campaign).top
+    found = {
+        p.pk: p
+        for p in profiles(campaign, Role.COORDINATOR, within=level.unit.path)
+        + profiles_in(campaign, level)
+    }
+    return [p for p in found.values() if Scope(campaign, p).may_compile(level)]
 
 
-class Scope:
+def profiles_in(campaign: Campaign, level: Coordination) -> list[Profile]:
+    """Coordinators whose units are the level's office (they compile it too)."""
+    pks = Profile.objects.filter(
+        units=level.office, role=Role.COORDINATOR, user__is_active=True
+    ).values("pk")
+    return list(Profile.objects.filter(pk__in=pks).select_related("user"))
+
+
+class RowsByUnit:
     """The rows of a summary, found by any unit above them: a user's rows in one lookup each."""
 
     def __init__(self, campaign: Campaign, rows: Iterable[UnitRow]):
@@ -145,7 +173,7 @@ def by_status(rows: list[UnitRow]) -> dict:
 def _remind(run: JobRun, kind: str, rows: list[UnitRow]) -> int:
     """Tell each reporter about their units among ``rows``; how many were told."""
     campaign, day = run.campaign, run.day
-    scope = Scope(campaign, rows)
+    scope = RowsByUnit(campaign, rows)
     url = link("reports-report", campaign.slug)
     items = []
     for profile in profiles(campaign, Role.REPORTER):
@@ -210,7 +238,7 @@ def overdue(run: JobRun, ctx: Context) -> dict:
     ctx.beat()
     missing = [r for r in summary.rows if r.status == Status.MISSING]
     reporters = _remind(run, Kind.OVERDUE, missing)
-    scope = Scope(campaign, summary.rows)
+    scope = RowsByUnit(campaign, summary.rows)
     url = link("reports-status", campaign.slug, query=f"?date={day.isoformat()}")
     items = []
     for profile in profiles(campaign, Role.COORDINATOR):
@@ -233,12 +261,24 @@ def overdue(run: JobRun, ctx: Context) -> dict:
     return {"reporters": reporters, "coordinators": coordinators, **_counts(summary.rows)}
 
 
+def run_level(run: JobRun) -> Coordination | None:
+    """The coordinating level a compile or send run is for (runs planned before #14 carry
+    none: the top level)."""
+    scope = Scope.system(run.campaign)
+    code = run.level or run.campaign.root.code
+    return next((lv for lv in scope.levels if lv.unit.code == code), None)
+
+
 def compile_draft(run: JobRun, ctx: Context) -> dict:
-    """At the compile time: the day's draft compilation (#3), and a word to the coordinators."""
+    """At a level's compile time: its draft compilation of the day (#3, #14), and a word to
+    its coordinators."""
     from uptake.notify import documents
 
     campaign, day = run.campaign, run.day
-    compilation, made = documents.make_draft(campaign, day)
+    level = run_level(run)
+    if level is None:
+        return {"made": False, "reason": f"{run.level} coordinates nothing in the campaign now"}
+    compilation, made = documents.make_draft(campaign, day, level)
     ctx.beat()
     if not compilation.is_draft:
         # Approved (or sent) already: there is no draft to announce.
@@ -255,9 +295,14 @@ def compile_draft(run: JobRun, ctx: Context) -> dict:
         "expected": counts.get("expected", 0),
     }
     url = documents.compilation_url(compilation)
-    items = [(p.user, Kind.DRAFT_READY, params, url) for p in compilers(campaign)]
+    items = [(p.user, Kind.DRAFT_READY, params, url) for p in compilers(campaign, level)]
     notified = notify_users(run, items)
-    queue_webhooks(run, Kind.DRAFT_READY, params, {"state": compilation.state, "url": url})
+    queue_webhooks(
+        run,
+        Kind.DRAFT_READY,
+        params,
+        {"state": compilation.state, "url": url, "unit": level.unit.code},
+    )
     return {
         "compilation": compilation.pk,
         "state": compilation.state,
@@ -271,8 +316,11 @@ def send_compilation(run: JobRun, ctx: Context) -> dict:
     from uptake.notify import documents
 
     campaign, day = run.campaign, run.day
+    level = run_level(run)
+    if level is None:
+        return {"sent": False, "reason": f"{run.level} coordinates nothing in the campaign now"}
     try:
-        compilation, dispatch = documents.send_approved(campaign, day)
+        compilation, dispatch = documents.send_approved(campaign, day, level)
     except documents.NothingToSend as exc:
         return {"sent": False, "reason": str(exc)}
     if dispatch is None:
@@ -286,9 +334,14 @@ def send_compilation(run: JobRun, ctx: Context) -> dict:
         "recipients": short_list(names),
     }
     url = documents.compilation_url(compilation)
-    items = [(p.user, Kind.SENT, params, url) for p in compilers(campaign)]
+    items = [(p.user, Kind.SENT, params, url) for p in compilers(campaign, level)]
     notified = notify_users(run, items)
-    queue_webhooks(run, Kind.SENT, params, {"number": compilation.reference, "url": url})
+    queue_webhooks(
+        run,
+        Kind.SENT,
+        params,
+        {"number": compilation.reference, "url": url, "unit": level.unit.code},
+    )
     return {
         "compilation": compilation.pk,
         "sent": True,
@@ -334,7 +387,7 @@ def leaders_summary(run: JobRun, ctx: Context) -> dict:
     """At the campaign's chosen time: each leader's units, how many reported, how far to target."""
     campaign, day = run.campaign, run.day
     summary = build_summary(campaign, day)
-    scope = Scope(campaign, summary.rows)
+    scope = RowsByUnit(campaign, summary.rows)
     url = link("reports-status", campaign.slug, query=f"?date={day.isoformat()}")
     items = []
     for profile in profiles(campaign, Role.VIEWER):

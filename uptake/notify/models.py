@@ -49,6 +49,9 @@ class JobRun(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="job_runs")
     job = models.CharField(_("job"), max_length=32, choices=Job.choices)
     day = models.DateField(_("day"))
+    # The coordinating level (#14) a compile or send run is for: its unit's code. The jobs of
+    # the whole campaign (reminders, notices) carry the campaign's top unit.
+    level = models.CharField(_("level"), max_length=64)
     due_at = models.DateTimeField(_("due at"))
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
@@ -66,7 +69,9 @@ class JobRun(models.Model):
         verbose_name_plural = _("job runs")
         ordering = ("-due_at",)
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "job", "day"], name="jobrun_once_a_day"),
+            models.UniqueConstraint(
+                fields=["campaign", "job", "day", "level"], name="jobrun_once_a_day_and_level"
+            ),
         ]
         indexes = [
             # Claiming: pending runs whose next attempt is due, running ones whose lease lapsed.
@@ -74,7 +79,7 @@ class JobRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.campaign.slug} {self.job} {self.day}"
+        return f"{self.campaign.slug} {self.job} {self.day} {self.level}"
 
     @staticmethod
     def claimable(now) -> Q:

@@ -38,7 +38,7 @@ from django.utils import timezone
 
 from uptake.campaigns.models import Campaign
 from uptake.notify import channels
-from uptake.notify.jobs import Context, job_times, run_job
+from uptake.notify.jobs import Context, job_plan, run_job
 from uptake.notify.models import Delivery, Job, JobRun, Notification, WebhookDelivery, backoff
 
 log = logging.getLogger(__name__)
@@ -116,32 +116,33 @@ class Scheduler:
                 continue
             seen = set(
                 JobRun.objects.filter(campaign=campaign, day__gte=first, day__lte=last).values_list(
-                    "job", "day"
+                    "job", "day", "level"
                 )
             )
-            times = job_times(campaign)
+            planned = job_plan(campaign)
             for n in range((last - first).days + 1):
                 day = first + timedelta(days=n)
-                for job, at in times.items():
-                    if (job, day) in seen:
+                for job, level, at in planned:
+                    if (job, day, level) in seen:
                         continue
                     due = datetime.combine(day, at, tzinfo=campaign.tz)
                     if due > now:
                         continue
-                    new.append(self._run(campaign, job, day, due, now))
+                    new.append(self._run(campaign, job, day, due, now, level))
         new += self.plan_sending(now)
         if new:
             JobRun.objects.bulk_create(new, ignore_conflicts=True)
         return len(new)
 
-    def _run(self, campaign, job, day, due, now) -> JobRun:
+    def _run(self, campaign, job, day, due, now, level: str) -> JobRun:
         reason = self.skip_reason(campaign, job, day, due, now)
         if reason:
-            log.info("%s %s %s: skipped (%s)", campaign.slug, job, day, reason)
+            log.info("%s %s %s %s: skipped (%s)", campaign.slug, job, day, level, reason)
         return JobRun(
             campaign=campaign,
             job=job,
             day=day,
+            level=level,
             due_at=due,
             next_attempt_at=due,
             created_at=now,
@@ -170,6 +171,7 @@ class Scheduler:
                     campaign_id=campaign.pk,
                     job=Job.SEND,
                     day=compilation.date,
+                    level=compilation.unit.code,
                     due_at=due,
                     next_attempt_at=due,
                     created_at=now,
@@ -310,7 +312,7 @@ class Scheduler:
             today = now.astimezone(campaign.tz).date()
             for day in (today, today + timedelta(days=1)):
                 if campaign.start <= day <= campaign.end:
-                    for at in job_times(campaign).values():
+                    for _job, _level, at in job_plan(campaign):
                         due = datetime.combine(day, at, tzinfo=campaign.tz)
                         if due > now:
                             moments.append(due)

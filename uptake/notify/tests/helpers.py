@@ -17,7 +17,7 @@ from django.db import connection
 from django.test import override_settings
 
 from uptake.campaigns.loader import load_campaign
-from uptake.notify.jobs import job_times
+from uptake.notify.jobs import job_plan
 from uptake.notify.models import Job, JobRun, Notification
 from uptake.notify.scheduler import Scheduler
 from uptake.test import CAMPAIGN, TODAY, VN, BaseTestCase, campaign_data
@@ -43,11 +43,11 @@ class ClockMixin:
     def settle(self, campaign, before: date = TODAY, jobs=None) -> None:
         """Record every timed job of the days before ``before`` as done (and ``jobs`` of that
         day): the scheduler has been running all along."""
-        times = job_times(campaign)
+        plan = job_plan(campaign)
         runs = []
         day = campaign.start
         while day <= before:
-            for job, at in times.items():
+            for job, level, at in plan:
                 if day < before or (jobs and job in jobs):
                     due = datetime.combine(day, at, tzinfo=VN)
                     runs.append(
@@ -55,6 +55,7 @@ class ClockMixin:
                             campaign=campaign,
                             job=job,
                             day=day,
+                            level=level,
                             due_at=due,
                             next_attempt_at=due,
                             state=JobRun.State.DONE,

@@ -106,13 +106,16 @@ def test_an_auto_send_that_is_not_true_or_false_is_refused_by_name():
 @pytest.mark.django_db
 def test_the_loaded_campaign_sends_automatically_only_with_auto_send():
     from uptake.campaigns.loader import load_campaign
-    from uptake.documents.actions import auto_send
+    from uptake.campaigns.scope import Scope
+
+    def top_sends(campaign) -> bool:
+        return Scope.system(campaign).top.auto_send
 
     campaign, _stats = load_campaign(campaign_data())
-    assert auto_send(campaign) is False
+    assert top_sends(campaign) is False
     campaign, _stats = load_campaign(campaign_data(auto_send=True))
-    assert auto_send(campaign) is True
+    assert top_sends(campaign) is True
     with pytest.raises(CampaignFileError):
         load_campaign(campaign_data(auto_send="sometimes"))
     campaign.refresh_from_db()
-    assert auto_send(campaign) is True  # the refused file changed nothing
+    assert top_sends(campaign) is True  # the refused file changed nothing
