@@ -5,117 +5,44 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest
 from ninja import Header, NinjaAPI, Query, Schema, Status
-from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import HttpBearer
 from pydantic import ConfigDict, Field
 
-from uptake.accounts.models import ApiToken, profile_of
-from uptake.api import ratelimit
+from uptake.accounts.models import profile_of
+from uptake.api.base import (
+    EXCEPTION_HANDLERS,
+    RENDERER,
+    ApiError,
+    ErrorOut,
+    TokenAuth,
+    error_response,
+)
 from uptake.api.idempotency import HEADER as IDEMPOTENCY_KEY
 from uptake.api.idempotency import KEY_HELP, idempotent
 from uptake.campaigns.models import Campaign
-from uptake.lib import guards
 from uptake.lib.dbrouter import reads_on_replica
 from uptake.reports.actions import ReportInvalid, check_date, find_submission, submit_report
 from uptake.reports.models import Report, percent
 from uptake.reports.summary import build_summary
 from uptake.units.models import Unit
 
-
-class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str):
-        found = ApiToken.lookup(token)
-        if found is None:
-            return None
-        ratelimit.check(found.key_hash)  # 429 past API_RATE_LIMIT requests a minute
-        request.user = found.user
-        return found.user
-
-
 api = NinjaAPI(
     title="uptake API",
     version="1",
     description="Daily reports of a campaign's units against its targets.",
     auth=TokenAuth(),
+    renderer=RENDERER,
     urls_namespace="api",
 )
 
-
-class ApiError(Exception):
-    def __init__(self, status: int, field: str, message: str):
-        self.status, self.field, self.message = status, field, message
-
-
-@api.exception_handler(ApiError)
-def on_api_error(request, exc: ApiError):
-    return api.create_response(
-        request, {"errors": [{"field": exc.field, "message": exc.message}]}, status=exc.status
-    )
+for _exc_class, _handler in EXCEPTION_HANDLERS.items():
+    api.add_exception_handler(_exc_class, _handler)
 
 
 @api.exception_handler(ReportInvalid)
 def on_report_invalid(request, exc: ReportInvalid):
     errors = [{"field": e.field, "message": e.message} for e in exc.errors]
-    return api.create_response(request, {"errors": errors}, status=422)
-
-
-@api.exception_handler(ValidationError)
-def on_validation_error(request, exc: ValidationError):
-    errors = []
-    for err in exc.errors:
-        loc = [str(part) for part in err.get("loc", ()) if part not in ("body", "payload", "query")]
-        errors.append({"field": ".".join(loc) or "body", "message": err.get("msg", "invalid")})
-    return api.create_response(request, {"errors": errors}, status=422)
-
-
-@api.exception_handler(PermissionDenied)
-def on_permission_denied(request, exc):
-    # submit_report's SubmitDenied says which field is refused (the unit, or on_behalf).
-    field = getattr(exc, "field", "unit")
-    message = getattr(exc, "message", "This unit is outside your units.")
-    body = {"errors": [{"field": field, "message": message}]}
-    return api.create_response(request, body, status=403)
-
-
-@api.exception_handler(AuthenticationError)
-def on_unauthenticated(request, exc):
-    return api.create_response(
-        request,
-        {"errors": [{"field": "authorization", "message": "A valid token is required."}]},
-        status=401,
-    )
-
-
-@api.exception_handler(ratelimit.RateLimited)
-def on_rate_limited(request, exc: ratelimit.RateLimited):
-    message = (
-        f"Too many requests: at most {exc.limit} a minute with one token. "
-        f"Try again in {exc.retry_after} seconds."
-    )
-    response = api.create_response(
-        request, {"errors": [{"field": "authorization", "message": message}]}, status=429
-    )
-    response["Retry-After"] = str(exc.retry_after)
-    return response
-
-
-@api.exception_handler(OperationalError)
-@api.exception_handler(InterfaceError)
-def on_database_unavailable(request, exc):
-    # The database cannot be reached: 503 with Retry-After, even with DEBUG (uptake/lib/guards).
-    return guards.database_unavailable(request, exc)
-
-
-@api.exception_handler(HttpError)
-def on_http_error(request, exc: HttpError):
-    # Ninja's own refusals (a body that is not JSON: 400) in the same shape as ours.
-    field = "body" if exc.status_code == 400 else "request"
-    body = {"errors": [{"field": field, "message": exc.message}]}
-    return api.create_response(request, body, status=exc.status_code)
+    return error_response(request, 422, errors)
 
 
 class FiguresOut(Schema):
@@ -161,10 +88,6 @@ class ReportOut(Schema):
     figures: dict[str, FiguresOut]
     activities: dict[str, int]
     note: str
-
-
-class ErrorOut(Schema):
-    errors: list[dict[str, str]]
 
 
 def report_out(report: Report) -> dict:

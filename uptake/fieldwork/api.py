@@ -16,7 +16,7 @@ from ninja import Header, Query, Router, Schema, Status
 from ninja.security import SessionAuth
 from ninja.utils import check_csrf
 
-from uptake.api.api import ApiError, ErrorOut, TokenAuth
+from uptake.api.base import ApiError, ErrorOut, TokenAuth
 from uptake.api.idempotency import HEADER as IDEMPOTENCY_KEY
 from uptake.api.idempotency import KEY_HELP, idempotent
 from uptake.campaigns.models import Campaign

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from ninja import Field, Query, Router, Schema, Status
 
 from uptake.accounts.models import profile_of
-from uptake.api.api import ApiError, ErrorOut
+from uptake.api.base import ApiError, ErrorOut
 from uptake.campaigns.models import Campaign
 from uptake.campaigns.scope import Scope
 from uptake.quality.actions import (
