@@ -1,30 +1,21 @@
-"""API v1: JSON, ``Authorization: Bearer <token>``, OpenAPI at /api/v1/docs."""
+"""API v1: JSON, ``Authorization: Bearer <token>``, OpenAPI at /api/v1/docs.
+
+The NinjaAPI, its exception handlers and the mounting of every app's router, nothing else:
+the shared pieces routers use (auth, errors) are in uptake.api.base, below them all.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
+from ninja import NinjaAPI
 
-from ninja import Header, NinjaAPI, Query, Schema, Status
-from pydantic import ConfigDict, Field
-
-from uptake.accounts.models import profile_of
-from uptake.api.base import (
-    EXCEPTION_HANDLERS,
-    RENDERER,
-    ApiError,
-    ErrorOut,
-    TokenAuth,
-    error_response,
-)
-from uptake.api.idempotency import HEADER as IDEMPOTENCY_KEY
-from uptake.api.idempotency import KEY_HELP, idempotent
-from uptake.campaigns.models import Campaign
-from uptake.lib.dbrouter import reads_on_replica
-from uptake.reports.actions import ReportInvalid, check_date, find_submission, submit_report
-from uptake.reports.models import Report, percent
-from uptake.reports.summary import build_summary
-from uptake.units.models import Unit
+from uptake.api.base import EXCEPTION_HANDLERS, RENDERER, TokenAuth
+from uptake.documents.api import router as documents_router
+from uptake.fieldwork.api import router as fieldwork_router
+from uptake.notify.api import router as notify_router
+from uptake.quality.api import router as quality_router
+from uptake.reports.actions import ReportInvalid
+from uptake.reports.api import on_report_invalid
+from uptake.reports.api import router as reports_router
 
 api = NinjaAPI(
     title="uptake API",
@@ -35,310 +26,18 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 
-for _exc_class, _handler in EXCEPTION_HANDLERS.items():
-    api.add_exception_handler(_exc_class, _handler)
+for exc_class, handler in EXCEPTION_HANDLERS.items():
+    api.add_exception_handler(exc_class, handler)
+# A report refused by its rules (submit_report, check_date): 422 with one error per field.
+api.add_exception_handler(ReportInvalid, on_report_invalid)
 
-
-@api.exception_handler(ReportInvalid)
-def on_report_invalid(request, exc: ReportInvalid):
-    errors = [{"field": e.field, "message": e.message} for e in exc.errors]
-    return error_response(request, 422, errors)
-
-
-class FiguresOut(Schema):
-    with_smartphone: int
-    installed: int
-    percent: float | None
-
-
-class ReportIn(Schema):
-    model_config = ConfigDict(extra="forbid")  # a misspelt key ("notes") is an error, not ignored
-
-    campaign: str
-    unit: str
-    date: dt.date
-    figures: dict[str, Any] = Field(
-        description="Cumulative figures per group: {with_smartphone, installed}. Every group "
-        "of the unit in a first submission; in a revision, a group left out keeps its figures."
-    )
-    activities: dict[str, Any] | None = Field(
-        None,
-        description="The day's counts per activity. Left out (or an activity left out, or "
-        "null): unchanged from the day's earlier revision; 0 means none.",
-    )
-    note: str = Field(
-        "",
-        description="Explains this submission only (not carried to the next): required when "
-        "installed is below the latest earlier report or above a later day's report, and "
-        "on behalf when received_at is more than 15 minutes before the entry.",
-    )
-    on_behalf: bool = False
-    source: str = ""
-    received_at: dt.datetime | None = None
-
-
-class ReportOut(Schema):
-    campaign: str
-    unit: str
-    date: dt.date
-    revision: int
-    status: str
-    submitted_at: str
-    first_submitted_at: str
-    figures: dict[str, FiguresOut]
-    activities: dict[str, int]
-    note: str
-
-
-def report_out(report: Report) -> dict:
-    tz = report.campaign.tz
-    return {
-        "campaign": report.campaign.slug,
-        "unit": report.unit.code,
-        "date": report.date,
-        "revision": report.revision,
-        "status": report.status,
-        "submitted_at": report.submitted_at.astimezone(tz).isoformat(),
-        "first_submitted_at": report.first_submitted_at.astimezone(tz).isoformat(),
-        "figures": {
-            key: {**g, "percent": percent(g["installed"], g["with_smartphone"])}
-            for key, g in report.figures.items()
-        },
-        "activities": report.activities,
-        "note": report.note,
-    }
-
-
-def _campaign(slug: str) -> Campaign:
-    # Slices, not first(): slugs and codes are unique, an ORDER BY would only cost (#7).
-    campaign = next(iter(Campaign.objects.select_related("root").filter(slug=slug)[:1]), None)
-    if campaign is None:
-        raise ApiError(404, "campaign", f"Unknown campaign {slug!r}.")
-    return campaign
-
-
-def _unit(code: str, field: str = "unit") -> Unit:
-    unit = next(iter(Unit.objects.filter(code=code)[:1]), None)
-    if unit is None:
-        raise ApiError(404, field, f"Unknown unit {code!r}.")
-    return unit
-
-
-def _readable_unit(request, code: str, field: str = "unit") -> Unit:
-    unit = _unit(code, field)
-    if not profile_of(request.user).can_read(unit):
-        raise ApiError(403, field, "This unit is outside your units.")
-    return unit
-
-
-@api.post(
-    "/reports",
-    response={201: ReportOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-    summary="Submit a unit's daily figures (a second submission is a new revision)",
-    description="Send an `Idempotency-Key` header to retry safely: a retry with the same key "
-    "gets the first answer and stores nothing new.",
-)
-def post_report(
-    request,
-    payload: ReportIn,
-    idempotency_key: str | None = Header(None, alias=IDEMPOTENCY_KEY, description=KEY_HELP),
-):
-    def run():
-        # The campaign, the unit, its participation and latest reports in one query (#7);
-        # when none is found, the lookups one by one say what is missing.
-        read = find_submission(payload.campaign, payload.unit, payload.date)
-        if read is None:
-            campaign, unit = _campaign(payload.campaign), _unit(payload.unit)
-        else:
-            campaign, unit = read.participation.campaign, read.participation.unit
-        report = submit_report(
-            campaign=campaign,
-            unit=unit,
-            read=read,
-            day=payload.date,
-            figures=payload.figures,
-            activities=payload.activities,
-            note=payload.note,
-            user=request.user,
-            on_behalf=payload.on_behalf,
-            source=payload.source,
-            received_at=payload.received_at,
-            via="api",
-        )
-        return Status(201, report_out(report))
-
-    # With an Idempotency-Key, a retry gets the first answer and stores nothing new.
-    return idempotent(request, idempotency_key, run, ReportOut)
-
-
-class SummaryQuery(Schema):
-    date: dt.date | None = None
-    root: str | None = None
-
-
-@api.get(
-    "/campaigns/{slug}/summary",
-    response={200: dict, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-    summary="Who reported on a day, and every unit's figures against the targets",
-)
-def get_summary(request, slug: str, query: Query[SummaryQuery]):
-    # A GET that writes nothing: served by the replica when there is one (DATABASE_REPLICA_URL).
-    with reads_on_replica():
-        campaign = _campaign(slug)
-        root = _readable_unit(request, query.root or campaign.root.code, "root")
-        day = query.date or min(campaign.today(), campaign.end)
-        # Only a reporting day that has come: on any other, every unit would show as missing.
-        errors = check_date(campaign, day)
-        if errors:
-            raise ReportInvalid(errors)
-        return build_summary(campaign, day, root).as_dict()
-
-
-class CampaignOut(Schema):
-    slug: str
-    app: str
-    title: str
-    timezone: str
-    start: dt.date
-    target_date: dt.date
-    end: dt.date
-    report_due: str
-    compile_at: str
-    coordinator: str
-    root: str
-    groups: dict[str, dict[str, Any]]
-
-
-@api.get("/campaigns", response=list[CampaignOut], summary="The campaigns you take part in")
-def list_campaigns(request):
-    profile = profile_of(request.user)
-    campaigns = Campaign.objects.select_related("coordinator", "root").prefetch_related("groups")
-    if not profile.is_admin:
-        campaigns = campaigns.filter(
-            participations__unit__in=Unit.objects.filter(profile.scope_q())
-        ).distinct()
-    return [
-        {
-            "slug": c.slug,
-            "app": c.app,
-            "title": c.title,
-            "timezone": c.timezone,
-            "start": c.start,
-            "target_date": c.target_date,
-            "end": c.end,
-            "report_due": c.report_due.strftime("%H:%M"),
-            "compile_at": c.compile_at.strftime("%H:%M"),
-            "coordinator": c.coordinator.code,
-            "root": c.root.code,
-            "groups": {
-                g.key: {"name": g.name, "target_percent": float(g.target_percent)}
-                for g in c.groups.all()
-            },
-        }
-        for c in campaigns.order_by("-start")
-    ]
-
-
-class UnitOut(Schema):
-    code: str
-    name: str
-    kind: str
-    parent: str | None
-
-
-@api.get(
-    "/units", response=list[UnitOut], summary="Your units, searchable by name without diacritics"
-)
-def list_units(request, q: str = "", limit: int = 50):
-    profile = profile_of(request.user)
-    units = Unit.search(q) if q else Unit.objects.all()
-    units = units.filter(profile.scope_q()).select_related("parent").order_by("path")
-    limit = max(1, min(limit, 500))
-    return [
-        {
-            "code": u.code,
-            "name": u.name,
-            "kind": u.kind,
-            "parent": u.parent.code if u.parent else None,
-        }
-        for u in units[:limit]
-    ]
-
-
-class RevisionOut(Schema):
-    number: int
-    submitted_at: str
-    submitted_by: str | None
-    on_behalf: bool
-    source: str
-    # On behalf: when the unit sent the figures (submitted_at is when they were entered).
-    received_at: str | None = None
-    via: str
-    figures: dict[str, dict[str, int]]
-    activities: dict[str, int]
-    note: str
-
-
-class HistoryOut(ReportOut):
-    revisions: list[RevisionOut]
-
-
-@api.get(
-    "/campaigns/{slug}/units/{code}/reports",
-    response={200: list[HistoryOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
-    summary="A unit's reports, newest first, with every revision",
-)
-def unit_reports(request, slug: str, code: str):
-    campaign = _campaign(slug)
-    unit = _readable_unit(request, code)
-    reports = (
-        Report.objects.filter(campaign=campaign, unit=unit)
-        .select_related("campaign", "unit")
-        .prefetch_related("revisions__submitted_by")
-        .order_by("-date")
-    )
-    tz = campaign.tz
-    return [
-        {
-            **report_out(r),
-            "revisions": [
-                {
-                    "number": rev.number,
-                    "submitted_at": rev.submitted_at.astimezone(tz).isoformat(),
-                    "submitted_by": rev.submitted_by.username if rev.submitted_by else None,
-                    "on_behalf": rev.on_behalf,
-                    "source": rev.source,
-                    "received_at": rev.received_at.astimezone(tz).isoformat()
-                    if rev.received_at
-                    else None,
-                    "via": rev.via,
-                    "figures": rev.figures,
-                    "activities": rev.activities,
-                    "note": rev.note,
-                }
-                for rev in r.revisions.all()
-            ],
-        }
-        for r in reports
-    ]
-
-
-# The 16:30 report's endpoints (compilations and their documents) live with their app.
-from uptake.documents.api import router as documents_router  # noqa: E402
-
+# Reports: submission, the day's summary, campaigns, units and a unit's history.
+api.add_router("", reports_router)
+# The 16:30 report's endpoints (compilations and their documents).
 api.add_router("", documents_router)
-
 # Door-to-door visits (#4): the phone page's offline queue sends its visits here.
-from uptake.fieldwork.api import router as fieldwork_router  # noqa: E402
-
 api.add_router("", fieldwork_router)
-
 # A user's own notifications (#6): reminders, overdue notices, the 16:30 draft, summaries.
-from uptake.notify.api import router as notify_router  # noqa: E402
-
 api.add_router("", notify_router)
-
 # Data quality (#5): flags of the units' figures, and inspections against a sample.
-from uptake.quality.api import router as quality_router  # noqa: E402
-
 api.add_router("", quality_router)

@@ -21,6 +21,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from ninja import Router, Schema, Status
 
+from uptake.api.base import ApiError, ErrorOut
 from uptake.campaigns.models import Campaign, Coordination
 from uptake.campaigns.scope import NotCoordinating, OutOfScope, Scope
 from uptake.documents.actions import (
@@ -38,34 +39,20 @@ from uptake.ops.downloads import log_download
 router = Router(tags=["compilations"])
 
 
-class Problem(Exception):
-    def __init__(self, status: int, field: str, message: str):
-        self.status, self.field, self.message = status, field, message
-
-
-def _error(status: int, field: str, message: str):
-    return Status(status, {"errors": [{"field": field, "message": message}]})
-
-
 def problems(view):
-    """Domain errors as the API's error body, with the status that fits."""
+    """The documents' own refusals as the API's errors (uptake.api.base): a CompilationError
+    with the status that fits, PermissionDenied as the coordinators' 403."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except Problem as exc:
-            return _error(exc.status, exc.field, exc.message)
         except CompilationError as exc:
-            return _error(exc.status, exc.field, exc.message)
+            raise ApiError(exc.status, exc.field, exc.message) from exc
         except PermissionDenied:
-            return _error(403, "campaign", "Only the campaign's coordinators do this.")
+            raise ApiError(403, "campaign", "Only the campaign's coordinators do this.") from None
 
     return wrapper
-
-
-class ErrorOut(Schema):
-    errors: list[dict[str, str]]
 
 
 class TextIn(Schema):
@@ -87,18 +74,16 @@ def _level_for_reader(request, slug: str, unit: str | None) -> tuple[Campaign, C
     office; the top level without it), as the Scope lets the caller read it (#14)."""
     campaign = Campaign.objects.select_related("root", "coordinator").filter(slug=slug).first()
     if campaign is None:
-        raise Problem(404, "campaign", f"Unknown campaign {slug!r}.")
+        raise ApiError(404, "campaign", f"Unknown campaign {slug!r}.")
     if unit is not None and (not unit.strip() or len(unit) > UNIT_MAX):
-        raise Problem(422, "unit", "Give the code of a coordinating unit.")
+        raise ApiError(422, "unit", "Give the code of a coordinating unit.")
     scope = Scope.of(request.user, campaign)
     try:
         level = scope.level_for(unit)
     except NotCoordinating:
-        raise Problem(
-            422, "unit", f"{unit!r} coordinates nothing in this campaign."
-        ) from None
+        raise ApiError(422, "unit", f"{unit!r} coordinates nothing in this campaign.") from None
     except OutOfScope:
-        raise Problem(403, "unit" if unit else "campaign", _OUTSIDE) from None
+        raise ApiError(403, "unit" if unit else "campaign", _OUTSIDE) from None
     return campaign, level
 
 
@@ -111,7 +96,7 @@ def _level_for_coordinator(
     campaign, level = _level_for_reader(request, slug, unit)
     if not Scope.of(request.user, campaign).may_compile(level):
         field = "unit" if unit else "campaign"
-        raise Problem(403, field, "Only this level's coordinators do this.")
+        raise ApiError(403, field, "Only this level's coordinators do this.")
     return campaign, level
 
 
@@ -124,7 +109,7 @@ def _compilation(campaign: Campaign, level: Coordination, day: dt.date) -> Compi
         .first()
     )
     if compilation is None:
-        raise Problem(404, "date", f"No report compiled for {day.isoformat()}.")
+        raise ApiError(404, "date", f"No report compiled for {day.isoformat()}.")
     compilation.campaign = campaign
     compilation.level = level
     return compilation
@@ -235,19 +220,19 @@ def _text(request) -> TextIn | None:
     if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
         if not request.POST:
             return None  # an empty form post: no body
-        raise Problem(422, "body", "Send the text as JSON.")
+        raise ApiError(422, "body", "Send the text as JSON.")
     if not request.body.strip():
         return None
     try:
         data = json.loads(request.body)
     except ValueError:
-        raise Problem(422, "body", "The body is not valid JSON.") from None
+        raise ApiError(422, "body", "The body is not valid JSON.") from None
     try:
         return TextIn.model_validate(data)
     except pydantic.ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"]) or "body"
-        raise Problem(422, field, err["msg"]) from None
+        raise ApiError(422, field, err["msg"]) from None
 
 
 @router.get(
@@ -272,19 +257,19 @@ def _confirm(request, query: bool) -> bool:
     if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
         if not request.POST:
             return query
-        raise Problem(422, "body", "Send the body as JSON.")
+        raise ApiError(422, "body", "Send the body as JSON.")
     if not request.body.strip():
         return query
     try:
         data = json.loads(request.body)
     except ValueError:
-        raise Problem(422, "body", "The body is not valid JSON.") from None
+        raise ApiError(422, "body", "The body is not valid JSON.") from None
     try:
         body = ApproveIn.model_validate(data)
     except pydantic.ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"]) or "body"
-        raise Problem(422, field, err["msg"]) from None
+        raise ApiError(422, field, err["msg"]) from None
     return query or body.confirm
 
 
@@ -331,7 +316,7 @@ def send(request, slug: str, date: dt.date, unit: str | None = None):
 def document(request, slug: str, date: dt.date, fmt: str, unit: str | None = None):
     campaign, level = _level_for_reader(request, slug, unit)
     if fmt not in FORMATS:
-        raise Problem(404, "format", f"Unknown format {fmt!r}: docx, pdf, xlsx or csv.")
+        raise ApiError(404, "format", f"Unknown format {fmt!r}: docx, pdf, xlsx or csv.")
     rendered = render(_compilation(campaign, level, date), fmt)
     log_download(request, f"compilation.{fmt}", campaign, date.isoformat())
     response = HttpResponse(rendered.content, content_type=rendered.content_type)

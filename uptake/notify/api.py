@@ -6,6 +6,7 @@ import datetime as dt
 
 from ninja import Router, Schema, Status
 
+from uptake.api.base import ErrorOut
 from uptake.notify.actions import mark_read
 from uptake.notify.models import Notification
 
@@ -22,10 +23,6 @@ class NotificationOut(Schema):
     date: dt.date | None
     created_at: dt.datetime
     read: bool
-
-
-class ErrorOut(Schema):
-    errors: list[dict[str, str]]
 
 
 def notification_out(n: Notification) -> dict:

@@ -204,7 +204,7 @@ class ConcurrentIdempotencyTestCase(ThreadedTestCase):
         def send():
             return post(Client(), REPORTS, report_body(), headers=headers)
 
-        with mock.patch("uptake.api.api.submit_report", side_effect=held):
+        with mock.patch("uptake.reports.api.submit_report", side_effect=held):
             first, second = self.together(send, send)
         self.assertEqual((first.status_code, second.status_code), (201, 201))
         self.assertEqual(first.json(), second.json())

@@ -133,7 +133,7 @@ class DatabaseErrorInAViewTestCase(BaseTestCase):
     def test_a_view_whose_query_fails_answers_503(self):
         client = Client(raise_request_exception=False)
         gone = OperationalError("server closed the connection unexpectedly")
-        with mock.patch("uptake.api.api.build_summary", side_effect=gone):
+        with mock.patch("uptake.reports.api.build_summary", side_effect=gone):
             api = client.get(
                 "/api/v1/campaigns/bluezone-2020/summary?date=2020-08-17&root=870-TTT",
                 **self.bearer(self.lan),
