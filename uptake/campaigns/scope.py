@@ -18,7 +18,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from uptake.accounts.models import Profile, Role, profile_of
-from uptake.campaigns.models import Campaign, Coordination
+from uptake.campaigns.models import Campaign, Coordination, Participation
 from uptake.units.models import Unit
 
 
@@ -43,6 +43,13 @@ class Scope:
     def system(cls, campaign: Campaign) -> Scope:
         return cls(campaign, None)
 
+    def remember(self, key: str, compute):
+        """``compute()`` once per scope: for answers several rules ask (the menu's)."""
+        memo = self.__dict__.setdefault("_memo", {})
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
+
     # --- who ----------------------------------------------------------------------------
 
     @property
@@ -55,7 +62,7 @@ class Scope:
 
     @property
     def role(self) -> str:
-        return Role.ADMIN if self.profile is None else self.profile.role
+        return Role.ADMIN if self.is_admin else self.profile.role
 
     @property
     def coordinates(self) -> bool:
@@ -68,7 +75,10 @@ class Scope:
     def own_units(self) -> list[Unit]:
         if self.profile is None:
             return []
-        return list(self.profile.units.order_by("path"))
+        units = list(self.profile.units.order_by("path"))
+        # The profile's own cache of its paths (can_read, scope_q) need not ask again.
+        self.profile.__dict__.setdefault("_unit_paths", [u.path for u in units])
+        return units
 
     @cached_property
     def roots(self) -> list[Unit]:
@@ -95,6 +105,17 @@ class Scope:
     def may_submit(self, unit: Unit) -> bool:
         """Reporters for their units, coordinators and admins (on behalf) under theirs."""
         return self.role != Role.VIEWER and self.contains(unit)
+
+    def own_participations(self) -> list[Participation]:
+        """The campaign's participations of the units the person reports for themselves (not
+        those below them): what their report page shows. None for viewers."""
+        if self.profile is None or self.role == Role.VIEWER or not self.own_units:
+            return []
+        return list(
+            self.campaign.participations.filter(unit__in=self.own_units)
+            .select_related("unit")
+            .order_by("unit__path")
+        )
 
     def root_for(self, code: str | None) -> Unit:
         """The unit a page is about: ``?root=CODE`` if in scope (a unit above the campaign's top

@@ -14,9 +14,7 @@ from django.db.models import Q, QuerySet
 from uptake.accounts.models import Role, profile_of
 from uptake.campaigns.models import Campaign
 from uptake.fieldwork.models import Team
-from uptake.units.models import Unit
-
-COMMUNE_KINDS = (Unit.Kind.COMMUNE, Unit.Kind.TOWN, Unit.Kind.WARD)
+from uptake.units.models import COMMUNE_KINDS, Unit
 
 
 def campaign_hamlets(campaign: Campaign) -> QuerySet[Unit]:

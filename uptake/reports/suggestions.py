@@ -33,6 +33,7 @@ from uptake.campaigns.models import Campaign, Participation
 from uptake.reports.actions import FIELDS
 from uptake.reports.forms import activity_field, figure_field
 from uptake.reports.models import Report
+from uptake.units.models import COMMUNE_KINDS
 
 VISITS = "visits"
 ROSTER = "roster"
@@ -69,7 +70,6 @@ def starting_points(campaign: Campaign, p: Participation, day: date) -> list[Sug
     One query per source that applies: visits for communes, towns and wards that report the
     residents or the households visited; the roster for units that report their staff.
     """
-    from uptake.fieldwork.access import COMMUNE_KINDS
     from uptake.fieldwork.progress import visit_totals
     from uptake.quality.roster import roster_figures
 

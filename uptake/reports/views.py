@@ -27,8 +27,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from uptake.accounts.models import Profile, Role, profile_of
+from uptake.campaigns import menu
 from uptake.campaigns.models import Activity, Campaign, Group, Participation
-from uptake.fieldwork import access
+from uptake.campaigns.scope import OutOfScope, Scope
 from uptake.lib.dbrouter import read_only_db
 from uptake.lib.text import fold
 from uptake.quality.actions import flags_for
@@ -86,9 +87,10 @@ def _render(request, template: str, campaign: Campaign, profile: Profile, **cont
 def home(request):
     profile = profile_of(request.user)
     campaigns = list(_campaigns_for(profile))
-    if not campaigns and profile.role == Role.VIEWER and access.in_a_team(request.user):
+    landing = menu.landing_for(request.user) if not campaigns else None
+    if landing:
         # A door-to-door volunteer: no unit of their own, only their team's hamlets.
-        return redirect("fieldwork-start")
+        return redirect(landing)
     running = [c for c in campaigns if c.start <= c.today() <= c.end]
     if len(running) == 1:
         page = "reports-report" if profile.role == Role.REPORTER else "reports-status"
@@ -103,22 +105,11 @@ def home(request):
 # --- a unit's own report ------------------------------------------------------------------
 
 
-def _own_participations(profile: Profile, campaign: Campaign) -> list[Participation]:
-    """The participations of the units the user reports for themselves (not those below)."""
-    if profile.role == Role.VIEWER:
-        return []
-    return list(
-        campaign.participations.filter(unit__in=profile.units.all())
-        .select_related("unit")
-        .order_by("unit__path")
-    )
-
-
 def _get_own_participation(profile: Profile, campaign: Campaign, code: str) -> Participation:
     """The participation of one of the user's own units, for a submission from the report page."""
     if profile.role == Role.VIEWER:
         raise PermissionDenied("viewers do not submit reports")
-    for participation in _own_participations(profile, campaign):
+    for participation in Scope.of(profile.user, campaign).own_participations():
         if participation.unit.code == code:
             return participation
     raise Http404("not one of the user's reporting units")
@@ -164,7 +155,7 @@ class UnitSection:
 @campaign_view
 def report(request, campaign: Campaign):
     profile = profile_of(request.user)
-    participations = _own_participations(profile, campaign)
+    participations = Scope.of(profile.user, campaign).own_participations()
     if request.method == "POST":
         posted = _get_own_participation(profile, campaign, request.POST.get("unit", ""))
     elif not participations:
@@ -295,40 +286,6 @@ def _saved_message(report: Report, unit: Unit) -> str:
 # --- the status page ----------------------------------------------------------------------
 
 
-def _status_roots(profile: Profile, campaign: Campaign) -> list[Unit]:
-    """The tops of the user's scope in this campaign: its root for admins, else their units."""
-    if profile.is_admin:
-        return [campaign.root]
-    roots = []
-    for unit in profile.units.order_by("path"):
-        if campaign.root.is_within(unit):
-            unit = campaign.root
-        elif not unit.is_within(campaign.root):
-            continue
-        if unit not in roots:
-            roots.append(unit)
-    return roots
-
-
-def _get_root_for_user(
-    profile: Profile, campaign: Campaign, code: str | None
-) -> tuple[Unit, list[Unit]]:
-    """The unit the status page is about (``?root=CODE``, checked with can_read) and the choices."""
-    roots = _status_roots(profile, campaign)
-    if not code:
-        if not roots:
-            raise Http404("the user takes no part in this campaign")
-        return roots[0], roots
-    unit = Unit.objects.filter(code=code).first()
-    if unit is None or not profile.can_read(unit):
-        raise Http404("unit outside the user's units")
-    if campaign.root.is_within(unit):
-        unit = campaign.root
-    elif not unit.is_within(campaign.root):
-        raise Http404("unit outside the campaign")
-    return unit, roots
-
-
 def _day_param(campaign: Campaign, value: str | None) -> date:
     """``?date=YYYY-MM-DD`` within the campaign's days (today by default)."""
     last = last_day(campaign)
@@ -361,8 +318,13 @@ def _matches(unit: Unit, words: list[str]) -> bool:
 @read_only_db  # served by the replica when there is one (DATABASE_REPLICA_URL)
 @campaign_view
 def status(request, campaign: Campaign):
-    profile = profile_of(request.user)
-    root, roots = _get_root_for_user(profile, campaign, request.GET.get("root"))
+    scope = Scope.of(request.user, campaign)
+    profile = scope.profile
+    try:
+        root = scope.root_for(request.GET.get("root"))
+    except OutOfScope:
+        raise Http404("unit outside the user's units or the campaign") from None
+    roots = scope.roots
     day = _day_param(campaign, request.GET.get("date"))
     show = request.GET.get("show") if request.GET.get("show") in SHOW else "all"
     q = request.GET.get("q", "").strip()[:100]
@@ -435,7 +397,7 @@ def _show_choices():
 def _get_unit_for_user(request, campaign: Campaign, code: str) -> tuple[Unit, Participation]:
     """A unit of the campaign that the user may read, with its participation; else 404."""
     participation = campaign.participations.select_related("unit").filter(unit__code=code).first()
-    if participation is None or not profile_of(request.user).can_read(participation.unit):
+    if participation is None or not Scope.of(request.user, campaign).contains(participation.unit):
         raise Http404("unit outside the user's units")
     return participation.unit, participation
 

@@ -68,3 +68,7 @@ class Unit(models.Model):
         for word in fold(query).split():
             qs = qs.filter(search_name__contains=word)
         return qs
+
+
+# The units that hold hamlets and report for their residents (door to door, suggestions).
+COMMUNE_KINDS = (Unit.Kind.COMMUNE, Unit.Kind.TOWN, Unit.Kind.WARD)

@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from uptake.fieldwork.tests.base import FieldworkTestCase
-from uptake.reports.navigation import SECTIONS
+from uptake.campaigns.menu import sections
 
 SLUG = "bluezone-2020"
 PAGES = {
@@ -103,7 +103,7 @@ class NavigationTestCase(FieldworkTestCase):
     def test_its_queries_are_a_few_whoever_asks(self):
         from django.test import RequestFactory
 
-        from uptake.reports.navigation import campaign_menu
+        from uptake.campaigns.menu import campaign_menu
 
         for user in self.personas.values():
             request = RequestFactory().get("/")
@@ -131,7 +131,7 @@ class NavigationTestCase(FieldworkTestCase):
         from django.urls import get_resolver
 
         names = {n for n in get_resolver().reverse_dict if isinstance(n, str)}
-        for prefixes in SECTIONS.values():
+        for prefixes in sections().values():
             for prefix in prefixes:
                 self.assertTrue(any(n.startswith(prefix) for n in names), prefix)
 
