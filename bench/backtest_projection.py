@@ -58,7 +58,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
-from uptake.campaigns.models import Campaign  # noqa: E402
+from uptake.campaigns.models import Campaign, Status  # noqa: E402
 from uptake.documents.progress import Progress  # noqa: E402
 from uptake.documents.projection import (  # noqa: E402
     AT_RISK,
@@ -67,7 +67,7 @@ from uptake.documents.projection import (  # noqa: E402
     project,
     project_total,
 )
-from uptake.reports.models import Status, percent  # noqa: E402
+from uptake.reports.models import percent  # noqa: E402
 
 Figures = tuple[int, int]  # (with_smartphone, installed)
 D0 = date(2020, 8, 10)

@@ -43,10 +43,10 @@ from django.utils import timezone  # noqa: E402
 
 from uptake.accounts.models import Profile, Role  # noqa: E402
 from uptake.campaigns.loader import load_campaign  # noqa: E402
-from uptake.campaigns.models import Campaign  # noqa: E402
+from uptake.campaigns.models import Campaign, Status  # noqa: E402
 from uptake.documents.actions import make_draft  # noqa: E402
 from uptake.documents.report import SENT_FORMATS, render  # noqa: E402
-from uptake.reports.models import Report, Revision, Status  # noqa: E402
+from uptake.reports.models import Report, Revision  # noqa: E402
 
 RUNS = 5
 

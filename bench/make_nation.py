@@ -256,7 +256,8 @@ def fill_history(campaign, days: int, *, seed: int = SEED, today_share: float = 
     """
     from django.db import connection, transaction
 
-    from uptake.reports.models import Report, Status
+    from uptake.campaigns.models import Status
+    from uptake.reports.models import Report
 
     participations = list(campaign.participations.select_related("unit").order_by("unit__path"))
     # Each unit's size and starting shares, stable whatever the order of generation.

@@ -167,7 +167,8 @@ def people(campaign) -> int:
 
 def reports(campaign, at) -> None:
     """Every unit reported the days before; half of them today, before the deadline."""
-    from uptake.reports.models import Report, Status
+    from uptake.campaigns.models import Status
+    from uptake.reports.models import Report
 
     rows = []
     participations = list(campaign.participations.select_related("unit").order_by("unit__path"))

@@ -12,6 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from uptake.units.models import Unit
 
 
+class Status(models.TextChoices):
+    """A unit's report for a day against the campaign's deadline."""
+
+    ON_TIME = "on_time", _("On time")
+    LATE = "late", _("Late")
+    MISSING = "missing", _("Missing")
+
+
 class Campaign(models.Model):
     slug = models.SlugField(_("slug"), max_length=64, unique=True)
     app = models.CharField(_("app"), max_length=100)
@@ -52,8 +60,6 @@ class Campaign(models.Model):
         return datetime.combine(day, self.report_due, tzinfo=self.tz)
 
     def status_at(self, day: date, first_submitted_at: datetime) -> str:
-        from uptake.reports.models import Status
-
         return Status.ON_TIME if first_submitted_at <= self.deadline(day) else Status.LATE
 
     def reporting_days(self) -> list[date]:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from uptake.campaigns.models import Campaign, Group
+from uptake.campaigns.models import Campaign, Group, Status
 from uptake.documents.projection import TotalPercents
-from uptake.reports.models import Report, Status, percent
+from uptake.reports.models import Report, percent
 from uptake.units.models import Unit
 
 

@@ -17,12 +17,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from uptake.accounts.models import Profile, Role
-from uptake.campaigns.models import Campaign, Coordination
+from uptake.campaigns.models import Campaign, Coordination, Status
 from uptake.campaigns.scope import Scope
 from uptake.notify.channels import notify_users, queue_webhooks
 from uptake.notify.messages import short_list
 from uptake.notify.models import Job, JobRun, Kind
-from uptake.reports.models import Status, percent
+from uptake.reports.models import percent
 from uptake.reports.summary import UnitRow, build_summary
 from uptake.units.models import Unit
 

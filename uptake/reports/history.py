@@ -8,9 +8,9 @@ from datetime import date, datetime, timedelta
 
 from django.utils.translation import gettext as _
 
-from uptake.campaigns.models import Activity, Campaign, Group, Participation
+from uptake.campaigns.models import Activity, Campaign, Group, Participation, Status
 from uptake.reports.actions import BACKDATE_GRACE, FIELDS
-from uptake.reports.models import Report, Revision, Status
+from uptake.reports.models import Report, Revision
 from uptake.reports.summary import GroupFigures
 
 

@@ -7,16 +7,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from uptake.campaigns.models import Campaign
+from uptake.campaigns.models import Campaign, Status
 from uptake.units.models import Unit
-
-
-class Status(models.TextChoices):
-    ON_TIME = "on_time", _("On time")
-    LATE = "late", _("Late")
-    MISSING = "missing", _("Missing")
 
 
 def percent(installed: int, with_smartphone: int) -> float | None:

@@ -14,9 +14,9 @@ from django.db.models import FilteredRelation, IntegerField, OuterRef, Q, Subque
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 
-from uptake.campaigns.models import Activity, Campaign, Group
+from uptake.campaigns.models import Activity, Campaign, Group, Status
 from uptake.lib.gcpause import cyclic_gc_paused
-from uptake.reports.models import Report, Status, percent
+from uptake.reports.models import Report, percent
 from uptake.units.models import Unit
 
 

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from uptake.accounts.models import Profile, Role, profile_of
 from uptake.campaigns import menu
-from uptake.campaigns.models import Activity, Campaign, Group, Participation
+from uptake.campaigns.models import Activity, Campaign, Group, Participation, Status
 from uptake.campaigns.scope import OutOfScope, Scope
 from uptake.lib.dbrouter import read_only_db
 from uptake.lib.text import fold
@@ -45,7 +45,7 @@ from uptake.reports.history import (
     last_day,
     revision_changes,
 )
-from uptake.reports.models import Report, Revision, Status
+from uptake.reports.models import Report, Revision
 from uptake.reports.suggestions import compare_with_latest, initial_values, starting_points
 from uptake.reports.summary import GroupFigures, UnitRow, build_summary
 from uptake.units.models import Unit

@@ -16,12 +16,12 @@ from django.test import Client
 
 from uptake.accounts.models import Profile, Role
 from uptake.campaigns.loader import load_campaign
-from uptake.campaigns.models import Campaign, Participation
+from uptake.campaigns.models import Campaign, Participation, Status
 from uptake.fieldwork import access
 from uptake.fieldwork.models import Outcome, Team, Visit
 from uptake.quality.models import Flag, Inspection, Sample
 from uptake.reports.actions import submit_report
-from uptake.reports.models import AuditEntry, Report, Revision, Status
+from uptake.reports.models import AuditEntry, Report, Revision
 from uptake.test import VN, campaign_data, figures
 from uptake.units.models import Unit
 

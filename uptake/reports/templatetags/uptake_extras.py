@@ -9,8 +9,8 @@ from django.utils import numberformat
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
+from uptake.campaigns.models import Status
 from uptake.reports.forms import source_label as _source_label
-from uptake.reports.models import Status
 
 register = template.Library()
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.test import override_settings
 
-from uptake.reports.models import Status
+from uptake.campaigns.models import Status
 from uptake.test import VN, BaseTestCase, figures
 
 UTC = ZoneInfo("UTC")

@@ -11,13 +11,14 @@ from django.test import override_settings
 from django.utils import translation
 
 from uptake.campaigns.loader import load_campaign
+from uptake.campaigns.models import Status
 from uptake.reports.actions import (
     ReportInvalid,
     find_submission,
     recent_reports,
     submit_report,
 )
-from uptake.reports.models import AuditEntry, Report, Revision, Status
+from uptake.reports.models import AuditEntry, Report, Revision
 from uptake.test import NOW, TODAY, VN, BaseTestCase, campaign_data, figures
 
 UTC = ZoneInfo("UTC")

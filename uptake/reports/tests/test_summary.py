@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from uptake.campaigns.loader import load_campaign
-from uptake.campaigns.models import Campaign
+from uptake.campaigns.models import Campaign, Status
 from uptake.reports.actions import submit_report
-from uptake.reports.models import Report, Status, percent
+from uptake.reports.models import Report, percent
 from uptake.reports.summary import build_summary
 from uptake.test import TODAY, VN, BaseTestCase, campaign_data, figures
 

@@ -34,14 +34,14 @@ from django.utils import timezone
 from uptake.accounts.models import Profile, Role
 from uptake.accounts.twofactor import DEMO_SECRET, demo_device
 from uptake.campaigns.loader import load_campaign, read_file
-from uptake.campaigns.models import Campaign
+from uptake.campaigns.models import Campaign, Status
 from uptake.fieldwork.actions import record_visit, save_team
 from uptake.fieldwork.models import Outcome, Team, Visit
 from uptake.quality.actions import draw_sample, record_inspection
 from uptake.quality.models import Inspection, Method, Sample
 from uptake.quality.stats import wilson_interval
 from uptake.reports.actions import submit_report
-from uptake.reports.models import AuditEntry, Report, Status
+from uptake.reports.models import AuditEntry, Report
 from uptake.units.models import Unit
 
 SOURCE = settings.BASE_DIR / "campaigns" / "bluezone-hong-ngu-2020.yaml"
