@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "uptake.notify",
     "uptake.api",
     "uptake.ops",
+    "uptake.imports",
 ]
 
 MIDDLEWARE = [

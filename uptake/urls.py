@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("uptake.notify.urls")),
     path("", include("uptake.quality.urls")),
     path("", include("uptake.accounts.urls")),
+    path("", include("uptake.imports.urls")),
 ]

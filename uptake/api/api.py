@@ -41,3 +41,5 @@ api.add_router("", fieldwork_router)
 api.add_router("", notify_router)
 # Data quality (#5): flags of the units' figures, and inspections against a sample.
 api.add_router("", quality_router)
+# Figures in bulk (#16): the day's workbook, its import, pasted messages, the offline form's queue.
+api.add_router("", "uptake.imports.api.router")
