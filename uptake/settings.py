@@ -216,6 +216,79 @@ if VISIT_PURGE_DAYS < 0:
     raise ValueError("VISIT_PURGE_DAYS must be 0 or more")
 WEBHOOK_TIMEOUT = envint("WEBHOOK_TIMEOUT", "10")
 
+# --- Notification channels (#18): Zalo (ZNS), SMS, rates. README "Channels: Zalo and SMS". ---
+
+
+def _envmap(name: str, default: str = "") -> dict[str, str]:
+    """``key=value,key=value`` → a dict; a part without '=' or with an empty side is refused."""
+    out = {}
+    for part in envlist(name, default):
+        key, sep, value = (s.strip() for s in part.partition("="))
+        if not sep or not key or not value:
+            raise ValueError(f"{name} must read key=value,key=value; not {part!r}")
+        out[key] = value
+    return out
+
+
+def _envrate(name: str, default: str = "0") -> float:
+    value = os.environ.get(name, default)
+    try:
+        rate = float(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a number of messages per second, not {value!r}") from None
+    if rate < 0:
+        raise ValueError(f"{name} must be 0 (no limit) or more")
+    return rate
+
+
+# A channel is on when its settings are there. Zalo: the Official Account's app, its refresh
+# token (kept and rotated in the database after its first use) and a template id per kind.
+ZALO_APP_ID = os.environ.get("ZALO_APP_ID", "")
+ZALO_APP_SECRET = os.environ.get("ZALO_APP_SECRET", "")
+ZALO_REFRESH_TOKEN = os.environ.get("ZALO_REFRESH_TOKEN", "")
+ZALO_ACCESS_TOKEN = os.environ.get("ZALO_ACCESS_TOKEN", "")
+ZALO_TEMPLATES = _envmap("ZALO_TEMPLATES")
+_ZALO_KINDS = {
+    "morning_reminder",
+    "afternoon_reminder",
+    "overdue",
+    "status_list",
+    "draft_ready",
+    "sent",
+    "leaders_summary",
+    "test",
+}
+if set(ZALO_TEMPLATES) - _ZALO_KINDS:
+    raise ValueError(
+        f"ZALO_TEMPLATES names unknown kinds {sorted(set(ZALO_TEMPLATES) - _ZALO_KINDS)}; "
+        f"known: {sorted(_ZALO_KINDS)}"
+    )
+ZALO_API_URL = os.environ.get("ZALO_API_URL", "https://business.openapi.zalo.me/message/template")
+ZALO_OAUTH_URL = os.environ.get("ZALO_OAUTH_URL", "https://oauth.zaloapp.com/v4/oa/access_token")
+ZALO_DEVELOPMENT = envbool("ZALO_DEVELOPMENT", "false")  # ZNS's "mode": "development"
+ZALO_PARAM_MAX_LENGTH = envint("ZALO_PARAM_MAX_LENGTH", "30")
+ZALO_RATE_PER_SECOND = _envrate("ZALO_RATE_PER_SECOND")
+# SMS through a brand-name provider: "esms" (eSMS.vn) or empty (off).
+SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "")
+if SMS_PROVIDER not in ("", "esms"):
+    raise ValueError(f"SMS_PROVIDER must be esms or empty, not {SMS_PROVIDER!r}")
+ESMS_API_KEY = os.environ.get("ESMS_API_KEY", "")
+ESMS_SECRET_KEY = os.environ.get("ESMS_SECRET_KEY", "")
+ESMS_BRANDNAME = os.environ.get("ESMS_BRANDNAME", "")
+ESMS_SMS_TYPE = os.environ.get("ESMS_SMS_TYPE", "2")  # 2: brand name, customer care
+ESMS_SANDBOX = envbool("ESMS_SANDBOX", "false")
+ESMS_URL = os.environ.get(
+    "ESMS_URL",
+    "https://rest.esms.vn/MainService.svc/json/SendMultipleMessage_V4_post_json/",
+)
+SMS_UNICODE = envbool("SMS_UNICODE", "false")  # false: no diacritics, 160 characters an SMS
+SMS_MAX_PARTS = envint("SMS_MAX_PARTS", "3")
+if SMS_MAX_PARTS < 1:
+    raise ValueError("SMS_MAX_PARTS must be 1 or more")
+SMS_RATE_PER_SECOND = _envrate("SMS_RATE_PER_SECOND")
+EMAIL_RATE_PER_SECOND = _envrate("EMAIL_RATE_PER_SECOND")
+CHANNEL_TIMEOUT = envint("CHANNEL_TIMEOUT", "10")  # seconds for Zalo's and the SMS provider's API
+
 # The cache holds the API's rate-limit counters: in memory by default (one process), Redis
 # when REDIS_URL (or CACHE_URL) is set, so that several gunicorn workers share the counts.
 CACHE_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL") or ""

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 from functools import reduce
 from operator import or_
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,16 +29,69 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
+# Vietnamese mobile numbers since the 2018 renumbering: 10 digits, the networks' prefixes
+# (Viettel 032-039, 086, 096-098; MobiFone 070, 076-079, 089, 090, 093; VinaPhone 081-085,
+# 088, 091, 094; Vietnamobile 052, 056, 058, 092; Gmobile 059, 099; Reddi 055; iTel 087).
+MOBILE = re.compile(r"^0(3[2-9]|5[25689]|7[06-9]|8[1-9]|9[0-46-9])\d{7}$")
+
+
+def normalise_phone(value: str) -> str:
+    """A Vietnamese mobile number as stored, 0912345678, from the ways people write it
+    (0912 345 678, 0912.345.678, +84 912 345 678, 84912345678); ValidationError otherwise."""
+    digits = re.sub(r"[\s.\-()]", "", value or "")
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    if not MOBILE.match(digits):
+        raise ValidationError(
+            _("Enter a Vietnamese mobile number of 10 digits, such as 0912 345 678."),
+            code="invalid_phone",
+        )
+    return digits
+
+
+def mask_phone(phone: str) -> str:
+    """0912345678 → 091••••678: enough to recognise one's own number on a page."""
+    if len(phone) < 7:
+        return phone
+    return phone[:3] + "•" * (len(phone) - 6) + phone[-3:]
+
+
+class PhoneNumberField(models.CharField):
+    """A mobile number, normalised (0912345678) whenever a form or ``full_clean`` sees it."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalise_phone(value) if value else value
+
+    def formfield(self, **kwargs):
+        # Written with spaces or +84, a number is longer than it is stored.
+        widget = forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})
+        return super().formfield(**{"max_length": 20, "widget": widget, **kwargs})
+
+
 class Profile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.VIEWER)
     units = models.ManyToManyField(Unit, blank=True, verbose_name=_("units"))
+    # For Zalo and SMS notifications (#18); set by the person, ``importusers`` or the admin.
+    phone = PhoneNumberField(
+        _("mobile phone"),
+        max_length=10,
+        blank=True,
+        help_text=_("A Vietnamese mobile number, for Zalo and SMS notifications."),
+    )
 
     class Meta:
         verbose_name = _("profile")
 
     def __str__(self) -> str:
         return f"{self.user.username} ({self.role})"
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
 
     @property
     def is_admin(self) -> bool:

@@ -1,14 +1,17 @@
-"""Job runs for admins: when, which, result, errors; retry one now. Deliveries and their tries."""
+"""Job runs for admins: when, which, result, errors; retry one now. Deliveries of every
+channel, their tries and the dead letters; send one again."""
 
 from __future__ import annotations
 
 import json
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from uptake.notify.models import JobRun, Notification, Preference, WebhookAttempt, WebhookDelivery
+from uptake.notify.models import Delivery, DeliveryAttempt, JobRun, Notification, Preference
 
 
 @admin.register(JobRun)
@@ -54,23 +57,35 @@ class JobRunAdmin(admin.ModelAdmin):
         self.message_user(request, f"{count} run(s) will be run by the next scheduler pass.")
 
 
+class DeliveryInline(admin.TabularInline):
+    model = Delivery
+    extra = 0
+    can_delete = False
+    fields = ("channel", "address", "state", "attempts", "sent_at", "last_error")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("user", "kind", "day", "created_at", "read_at", "email_state", "emailed_at")
-    list_filter = ("kind", "email_state", "campaign")
+    list_display = ("user", "kind", "day", "created_at", "read_at")
+    list_filter = ("kind", "campaign")
     search_fields = ("user__username", "user__email")
     raw_id_fields = ("user", "job_run")
-    readonly_fields = ("created_at", "emailed_at", "email_attempts", "email_error")
+    readonly_fields = ("created_at",)
+    inlines = (DeliveryInline,)
 
 
 @admin.register(Preference)
 class PreferenceAdmin(admin.ModelAdmin):
-    list_display = ("user", "email", "email_muted")
+    list_display = ("user", "channels")
     raw_id_fields = ("user",)
 
 
-class WebhookAttemptInline(admin.TabularInline):
-    model = WebhookAttempt
+class DeliveryAttemptInline(admin.TabularInline):
+    model = DeliveryAttempt
     extra = 0
     can_delete = False
     fields = ("number", "at", "status_code", "duration_ms", "error", "response")
@@ -80,22 +95,74 @@ class WebhookAttemptInline(admin.TabularInline):
         return False
 
 
-@admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class DeadLetterFilter(admin.SimpleListFilter):
+    title = _("dead letters")
+    parameter_name = "dead"
+
+    def lookups(self, request, model_admin):
+        return (("yes", _("Dead letters only")),)
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(state=Delivery.State.FAILED)
+        return queryset
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """Every channel's deliveries; dead letters (given up after the last try) on top of the
+    list with their reason, and sent again on request."""
+
     list_display = (
-        "event",
-        "campaign",
-        "url",
+        "channel",
+        "what",
+        "address",
         "state",
         "attempts",
         "last_status",
+        "last_error",
         "created_at",
-        "delivered_at",
+        "sent_at",
         "next_attempt_at",
     )
-    list_filter = ("state", "event", "campaign")
-    readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
-    inlines = (WebhookAttemptInline,)
+    list_filter = (DeadLetterFilter, "state", "channel", "kind", "campaign")
+    search_fields = ("address", "user__username", "last_error")
+    readonly_fields = [f.name for f in Delivery._meta.fields]
+    inlines = (DeliveryAttemptInline,)
+    actions = ("send_again",)
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a deleted delivery would be written again by a job run redone
+
+    @admin.display(description=_("kind or event"))
+    def what(self, delivery):
+        return delivery.kind or delivery.event
+
+    def changelist_view(self, request, extra_context=None):
+        dead = Delivery.objects.filter(state=Delivery.State.FAILED).count()
+        if dead and request.method == "GET":
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)s dead letter: a message given up after its last try.",
+                    "%(count)s dead letters: messages given up after their last try.",
+                    dead,
+                )
+                % {"count": dead},
+            )
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description=_("Send again now (dead letters and pending deliveries)"))
+    def send_again(self, request, queryset):
+        count = queryset.filter(state__in=[Delivery.State.FAILED, Delivery.State.PENDING]).update(
+            state=Delivery.State.PENDING,
+            next_attempt_at=timezone.now(),
+            attempts=0,
+            locked_by="",
+        )
+        self.message_user(
+            request, f"{count} delivery(ies) will be sent by the next scheduler pass."
+        )

@@ -103,10 +103,14 @@ def send_approved(
 def compilation_url(compilation: Compilation) -> str:
     from uptake.notify.jobs import link
 
-    query = "" if compilation.unit_id == compilation.campaign.root_id else (
-        "?" + urlencode({"unit": compilation.unit.code})
+    query = (
+        ""
+        if compilation.unit_id == compilation.campaign.root_id
+        else ("?" + urlencode({"unit": compilation.unit.code}))
     )
     return link(
-        "documents-compilation", compilation.campaign.slug, compilation.date.isoformat(),
+        "documents-compilation",
+        compilation.campaign.slug,
+        compilation.date.isoformat(),
         query=query,
     )

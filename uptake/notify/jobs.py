@@ -1,9 +1,9 @@
 """The campaigns' daily jobs: what each does for one campaign and one day, and when.
 
 Each job is a function of a claimed ``JobRun``; it may run again after a crash, so it only ever
-creates rows keyed by the run (a notification per user, a webhook delivery per URL) and calls
-actions that are themselves safe to repeat. The e-mails and the webhook POSTs are sent after
-the job, from those rows (channels.py).
+creates rows keyed by the run (a notification per user and its deliveries, a webhook delivery
+per URL) and calls actions that are themselves safe to repeat. The messages are sent after the
+job, from those rows, by the one sending loop (outbox.py).
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from django.utils import timezone
 from uptake.accounts.models import Profile, Role
 from uptake.campaigns.models import Campaign, Coordination, Status
 from uptake.campaigns.scope import Scope
-from uptake.notify.channels import notify_users, queue_webhooks
 from uptake.notify.messages import short_list
 from uptake.notify.models import Job, JobRun, Kind
+from uptake.notify.outbox import notify_users, queue_event
 from uptake.reports.models import percent
 from uptake.reports.summary import UnitRow, build_summary
 from uptake.units.models import Unit
@@ -217,7 +217,7 @@ def _remind_missing(run: JobRun, ctx: Context, kind: str) -> dict:
             **base_params(run.campaign, run.day),
             "units": short_list([r.unit.name for r in rows]),
         }
-        webhooks = queue_webhooks(run, kind, params, {"units": unit_list(rows)})
+        webhooks = queue_event(run, kind, params, {"units": unit_list(rows)})
     return {"missing": len(rows), "notified": notified, "webhooks": webhooks}
 
 
@@ -257,7 +257,7 @@ def overdue(run: JobRun, ctx: Context) -> dict:
         **by_status(summary.rows),
     }
     if summary.rows:
-        queue_webhooks(run, Kind.STATUS_LIST, everyone, {"units": unit_list(summary.rows)})
+        queue_event(run, Kind.STATUS_LIST, everyone, {"units": unit_list(summary.rows)})
     return {"reporters": reporters, "coordinators": coordinators, **_counts(summary.rows)}
 
 
@@ -297,7 +297,7 @@ def compile_draft(run: JobRun, ctx: Context) -> dict:
     url = documents.compilation_url(compilation)
     items = [(p.user, Kind.DRAFT_READY, params, url) for p in compilers(campaign, level)]
     notified = notify_users(run, items)
-    queue_webhooks(
+    queue_event(
         run,
         Kind.DRAFT_READY,
         params,
@@ -336,7 +336,7 @@ def send_compilation(run: JobRun, ctx: Context) -> dict:
     url = documents.compilation_url(compilation)
     items = [(p.user, Kind.SENT, params, url) for p in compilers(campaign, level)]
     notified = notify_users(run, items)
-    queue_webhooks(
+    queue_event(
         run,
         Kind.SENT,
         params,
@@ -409,7 +409,7 @@ def leaders_summary(run: JobRun, ctx: Context) -> dict:
         "groups": _group_figures(summary, summary.rows),
     }
     if summary.rows:
-        queue_webhooks(run, Kind.LEADERS_SUMMARY, everyone, {"units": unit_list(summary.rows)})
+        queue_event(run, Kind.LEADERS_SUMMARY, everyone, {"units": unit_list(summary.rows)})
     return {"notified": notified, **_counts(summary.rows)}
 
 

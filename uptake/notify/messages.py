@@ -1,14 +1,15 @@
 """The texts of notifications, rendered from a kind and its parameters in the active language.
 
 A notification stores what happened (``kind``, ``params``), not a sentence: the app shows it in
-the reader's language; e-mails and webhooks render it in Vietnamese (``LANGUAGE_CODE``).
+the reader's language; e-mails, Zalo, SMS and webhooks render it in Vietnamese
+(``LANGUAGE_CODE``).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from uptake.notify.models import Kind
@@ -114,4 +115,13 @@ def render(kind: str, params: dict) -> tuple[str, str]:
                 }
             )
         return title, "\n".join(lines)
+    if kind == Kind.TEST:
+        title = _("Test message from uptake")
+        moment = datetime.fromisoformat(p["time"]) if p.get("time") else None
+        when = timezone.localtime(moment).strftime("%H:%M %d/%m/%Y") if moment else ""
+        body = _(
+            "You asked for this test by %(channel)s at %(time)s. If you read it, uptake's "
+            "notifications reach you here."
+        ) % {"channel": p.get("channel", ""), "time": when}
+        return title, body
     return kind, ""

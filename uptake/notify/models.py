@@ -1,4 +1,4 @@
-"""The daily rhythm's records: job runs, notifications, users' channels and webhook deliveries.
+"""The daily rhythm's records: job runs, notifications, users' channels and the deliveries.
 
 Every piece of work is a row claimed with a conditional ``update()`` (healthchecks' sendalerts):
 the scheduler that changes the row's state is the one that does the work, however many run.
@@ -90,7 +90,7 @@ class JobRun(models.Model):
 
 
 class Kind(models.TextChoices):
-    """What a notification is about; a user may turn e-mail off per kind."""
+    """What a notification is about; a user chooses its channels per kind."""
 
     MORNING_REMINDER = "morning_reminder", _("Morning reminder to report")
     AFTERNOON_REMINDER = "afternoon_reminder", _("Reminder: not reported yet")
@@ -99,24 +99,17 @@ class Kind(models.TextChoices):
     DRAFT_READY = "draft_ready", _("Draft compilation ready")
     SENT = "sent", _("Compilation sent")
     LEADERS_SUMMARY = "leaders_summary", _("Daily summary for leaders")
-
-
-class Delivery(models.TextChoices):
-    """The state of one delivery over a channel (an e-mail, a webhook POST)."""
-
-    NONE = "", _("Not wanted")
-    PENDING = "pending", _("Pending")
-    SENDING = "sending", _("Sending")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
+    TEST = "test", _("Test message")
 
 
 class Notification(models.Model):
-    """A message to one user, shown in the app and, when the user wants it, e-mailed.
+    """A message to one user: shown in the app, and carried by the channels the user chose
+    (one ``Delivery`` per channel).
 
     A job run notifies a user at most once (``notification_once_per_run``): a run taken over
     after a crash finds the rows it made before and sends nothing twice. The texts are rendered
-    from ``kind`` and ``params`` in the reader's language (messages.py); e-mails in Vietnamese.
+    from ``kind`` and ``params`` in the reader's language (messages.py); e-mails, Zalo and SMS
+    in Vietnamese.
     """
 
     user = models.ForeignKey(
@@ -134,17 +127,6 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    # The e-mail channel, an outbox: claimed pending → sending, then sent or retried. An e-mail
-    # whose sender died mid-send is marked failed, never sent again (it may have gone out).
-    email_state = models.CharField(
-        _("e-mail"), max_length=8, choices=Delivery.choices, default=Delivery.NONE, blank=True
-    )
-    email_attempts = models.PositiveSmallIntegerField(default=0)
-    email_next_at = models.DateTimeField(null=True, blank=True)  # next try, or end of the claim
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    email_error = models.TextField(blank=True)
-
-    EMAIL_MAX_ATTEMPTS = 5
 
     class Meta:
         verbose_name = _("notification")
@@ -159,12 +141,6 @@ class Notification(models.Model):
             # The header's unread count on every page.
             models.Index(
                 fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread_idx"
-            ),
-            # The e-mail outbox: pending e-mails whose (next) attempt is due.
-            models.Index(
-                fields=["email_state", "email_next_at"],
-                condition=Q(email_state__in=["pending", "sending"]),
-                name="notification_outbox_idx",
             ),
         ]
 
@@ -187,89 +163,150 @@ class Notification(models.Model):
 
 
 class Preference(models.Model):
-    """A user's channels. In-app notifications always; e-mail on or off, and per kind."""
+    """A user's channels per kind of message. In the app always; for a kind the user never
+    chose, the channels' defaults decide (channels/__init__.py, ``wanted``)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notify_preference"
     )
-    email = models.BooleanField(_("e-mail me"), default=True)
-    # Kinds the user does not want by e-mail (an empty list: every kind that concerns them).
-    email_muted = models.JSONField(_("kinds not e-mailed"), default=list, blank=True)
+    # {kind: [channel, ...]}: the channels (besides the app) the user chose for a kind; a kind
+    # absent from it follows the defaults, an empty list means the app only.
+    channels = models.JSONField(_("channels by kind"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("notification preference")
         verbose_name_plural = _("notification preferences")
 
     def __str__(self) -> str:
-        return f"{self.user}: e-mail {'on' if self.email else 'off'}"
+        return f"{self.user}: {self.channels or 'defaults'}"
 
-    def wants_email(self, kind: str) -> bool:
-        return self.email and kind not in self.email_muted
+    def chosen(self, kind: str) -> list[str] | None:
+        """The channels chosen for ``kind``, or None when the defaults apply."""
+        value = (self.channels or {}).get(kind)
+        return list(value) if isinstance(value, list) else None
 
 
-class WebhookDelivery(models.Model):
-    """One event POSTed to one of the campaign file's webhooks, retried until it is accepted.
+class Delivery(models.Model):
+    """One message carried by one channel to one address: the one outbox of every channel.
 
-    Delivery is at least once: a receiver that must not act twice keeps the ``X-Uptake-Delivery``
-    id (also ``delivery`` in the body) it has seen.
+    A person's message is a ``Notification`` (at most one delivery per notification and
+    channel: ``delivery_once_per_message``); an event of a job run goes to a channel's group
+    addresses (a webhook's URL: ``delivery_once_per_event``). The sending loop (outbox.py)
+    claims a due row with a conditional update, hands it to its channel, and records the
+    outcome: sent, tried again later with backoff, or a dead letter (``FAILED``) after the
+    channel's last try, which the admin shows and can send again.
     """
 
-    MAX_ATTEMPTS = 8
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")  # waiting for its (next) try
+        SENDING = "sending", _("Sending")  # claimed; the claim lapses at next_attempt_at
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Dead letter")  # given up: the admin may send it again
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
-    job_run = models.ForeignKey(
-        JobRun, null=True, blank=True, on_delete=models.CASCADE, related_name="webhook_deliveries"
+    channel = models.CharField(_("channel"), max_length=16)
+    notification = models.ForeignKey(
+        Notification, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
     )
-    event = models.CharField(_("event"), max_length=32)
-    url = models.CharField(_("URL"), max_length=500)
-    payload = models.JSONField(default=dict)
-    state = models.CharField(_("state"), max_length=8, choices=Delivery.choices, default="pending")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notify_deliveries",
+    )
+    campaign = models.ForeignKey(
+        Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    job_run = models.ForeignKey(
+        JobRun, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.CharField(_("event"), max_length=32, blank=True)  # the run's job
+    kind = models.CharField(_("kind"), max_length=32, blank=True)
+    # An e-mail address, a phone number (0912345678), a URL; empty in the app.
+    address = models.CharField(_("address"), max_length=500, blank=True)
+    payload = models.JSONField(default=dict, blank=True)  # what an event's delivery carries
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The next try when pending; the end of the claim when sending.
     next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
-    locked_until = models.DateTimeField(null=True, blank=True)
     locked_by = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
-    last_status = models.PositiveSmallIntegerField(_("last status"), null=True, blank=True)
-    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_status = models.IntegerField(_("last status"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)  # sanitised
+    reference = models.CharField(_("provider's id"), max_length=100, blank=True)
 
     class Meta:
-        verbose_name = _("webhook delivery")
-        verbose_name_plural = _("webhook deliveries")
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
         ordering = ("-created_at", "-pk")
         constraints = [
-            models.UniqueConstraint(fields=["job_run", "url"], name="webhook_once_per_run"),
+            models.UniqueConstraint(
+                fields=["notification", "channel"],
+                condition=Q(notification__isnull=False),
+                name="delivery_once_per_message",
+            ),
+            models.UniqueConstraint(
+                fields=["job_run", "channel", "address"],
+                condition=Q(notification__isnull=True, job_run__isnull=False),
+                name="delivery_once_per_event",
+            ),
         ]
         indexes = [
-            # Claiming: pending deliveries whose attempt is due, sending ones whose lease lapsed.
-            models.Index(fields=["state", "next_attempt_at"], name="webhook_due_idx"),
+            # The sending loop: pending deliveries whose try is due, claims that lapsed.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(state__in=["pending", "sending"]),
+                name="delivery_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.event} → {self.url}"
+        return f"{self.channel} {self.kind or self.event} → {self.address or self.user_id}"
 
     @staticmethod
     def claimable(now) -> Q:
-        return Q(state=Delivery.PENDING, next_attempt_at__lte=now) | Q(
-            state=Delivery.SENDING, locked_until__lt=now
+        """Deliveries the loop may take: pending and due, or sending with a lapsed claim."""
+        return Q(
+            state__in=[Delivery.State.PENDING, Delivery.State.SENDING], next_attempt_at__lte=now
         )
 
 
-class WebhookAttempt(models.Model):
-    """Every POST of a delivery: when, what came back, how long it took."""
+class DeliveryAttempt(models.Model):
+    """Every try of a delivery: when, what came back, how long it took."""
 
-    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="tries")
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="tries")
     number = models.PositiveSmallIntegerField()
     at = models.DateTimeField(default=timezone.now)
-    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    error = models.TextField(blank=True)
+    status_code = models.IntegerField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
     duration_ms = models.PositiveIntegerField(default=0)
-    response = models.TextField(blank=True)  # the start of the answer's body, for diagnosis
+    response = models.CharField(max_length=500, blank=True)  # the answer's start, sanitised
 
     class Meta:
-        verbose_name = _("webhook attempt")
-        verbose_name_plural = _("webhook attempts")
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
         ordering = ("number",)
 
     def __str__(self) -> str:
-        return f"#{self.number} {self.status_code or self.error[:40]}"
+        answer = self.status_code if self.status_code is not None else self.error[:40]
+        return f"#{self.number} {answer}"
+
+
+class ChannelToken(models.Model):
+    """A channel's rotating credentials (Zalo's OA access token and its single-use refresh
+    token): kept here because each refresh replaces them. Never shown, never logged."""
+
+    channel = models.CharField(max_length=16, unique=True)
+    access_token = models.TextField(blank=True)
+    refresh_token = models.TextField(blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    # SHA-256 of the refresh token of the settings these started from: a new one there wins.
+    seed = models.CharField(max_length=64, blank=True)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("channel token")
+
+    def __str__(self) -> str:
+        return f"{self.channel} (expires {self.expires_at})"

@@ -17,7 +17,7 @@ Like healthchecks' ``sendalerts``, it needs no broker and may run in several cop
   again, and its work is idempotent (jobs.py), so nothing is done twice.
 - a failed run goes back to pending with exponential backoff, and fails for good after
   ``JobRun.MAX_ATTEMPTS``; its error is kept for the admin.
-- then the e-mails and webhook deliveries that are due are sent (channels.py).
+- then the deliveries that are due are sent, on every channel in the table (outbox.py).
 """
 
 from __future__ import annotations
@@ -37,9 +37,9 @@ from django.db.models import F, Min
 from django.utils import timezone
 
 from uptake.campaigns.models import Campaign
-from uptake.notify import channels
+from uptake.notify import outbox
 from uptake.notify.jobs import Context, job_plan, run_job
-from uptake.notify.models import Delivery, Job, JobRun, Notification, WebhookDelivery, backoff
+from uptake.notify.models import Delivery, Job, JobRun, backoff
 
 log = logging.getLogger(__name__)
 
@@ -275,16 +275,13 @@ class Scheduler:
             if run is None:
                 break
             counts[f"{run.job}:{self.execute(run)}"] += 1
-        # Batch after batch until nothing is due (a 1,000-unit morning is 1,000 e-mails).
+        # Batch after batch until nothing is due (a 1,000-unit morning is 1,000 messages), on
+        # every channel at once, each at its rate.
+        pacer = outbox.Pacer(self.stopping)
         while not self.stopping.is_set():
-            sent, tried = channels.send_due_emails(self.stopping)
-            counts["emails"] += sent
-            if tried < channels.BATCH:
-                break
-        while not self.stopping.is_set():
-            delivered, tried = channels.send_due_webhooks(self.name, self.stopping)
-            counts["webhooks"] += delivered
-            if tried < channels.BATCH:
+            sent, tried = outbox.send_due(self.name, self.stopping, pacer)
+            counts.update(sent)
+            if tried < outbox.BATCH:
                 break
         return counts
 
@@ -319,9 +316,10 @@ class Scheduler:
         for queryset, field in (
             (JobRun.objects.filter(state=JobRun.State.PENDING), "next_attempt_at"),
             (JobRun.objects.filter(state=JobRun.State.RUNNING), "locked_until"),
-            (Notification.objects.filter(email_state=Delivery.PENDING), "email_next_at"),
-            (WebhookDelivery.objects.filter(state=Delivery.PENDING), "next_attempt_at"),
-            (WebhookDelivery.objects.filter(state=Delivery.SENDING), "locked_until"),
+            (
+                Delivery.objects.filter(state__in=[Delivery.State.PENDING, Delivery.State.SENDING]),
+                "next_attempt_at",
+            ),
         ):
             soonest = queryset.aggregate(at=Min(field))["at"]
             if soonest is not None:

@@ -9,9 +9,20 @@ from django.core import mail
 from django.test import override_settings
 
 from uptake.notify.actions import set_preferences
-from uptake.notify.channels import send_due_emails
-from uptake.notify.models import Delivery, Job, Kind, Notification
+from uptake.notify.channels.email import Email
+from uptake.notify.models import Delivery, Job, Kind
+from uptake.notify.outbox import send_due
 from uptake.notify.tests.helpers import NotifyTestCase
+
+
+def send_due_emails() -> tuple[int, int]:
+    """One pass of the sending loop: (e-mails sent, deliveries due)."""
+    sent, due = send_due("test")
+    return sent["emails"], due
+
+
+def email_of(user) -> Delivery | None:
+    return Delivery.objects.filter(user=user, channel="email").first()
 
 
 @override_settings(SITE_URL="https://uptake.example.org")
@@ -48,18 +59,16 @@ class EmailTestCase(NotifyTestCase):
         self.assertIn("https://uptake.example.org/notifications/preferences/", message.body)
 
     def test_a_user_who_turned_email_off_gets_it_in_the_app_only(self):
-        set_preferences(self.lan, email=False, email_kinds=[], offered=[])
+        set_preferences(self.lan, {kind: [] for kind in Kind.values})
         self.run_scheduler()
         self.assertEqual(self.kinds_of(self.lan), [Kind.AFTERNOON_REMINDER])
         self.assertNotIn(["lan@example.org"], [m.to for m in mail.outbox])
-        self.assertEqual(Notification.objects.get(user=self.lan).email_state, Delivery.NONE)
+        self.assertIsNone(email_of(self.lan))
 
     def test_a_user_who_muted_a_kind_gets_the_other_kinds_by_email(self):
         set_preferences(
             self.lan,
-            email=True,
-            email_kinds=[Kind.OVERDUE],
-            offered=[Kind.MORNING_REMINDER, Kind.AFTERNOON_REMINDER, Kind.OVERDUE],
+            {Kind.MORNING_REMINDER: [], Kind.AFTERNOON_REMINDER: [], Kind.OVERDUE: ["email"]},
         )
         self.run_scheduler()
         self.assertNotIn(["lan@example.org"], [m.to for m in mail.outbox])
@@ -81,15 +90,15 @@ class EmailTestCase(NotifyTestCase):
         ):
             self.run_scheduler()
         self.assertEqual(mail.outbox, [])
-        failed = Notification.objects.get(user=self.lan)
-        self.assertEqual((failed.email_state, failed.email_attempts), (Delivery.PENDING, 1))
-        self.assertIn("smtp down", failed.email_error)
-        self.assertEqual(failed.email_next_at, self.now() + timedelta(minutes=1))
+        failed = email_of(self.lan)
+        self.assertEqual((failed.state, failed.attempts), (Delivery.State.PENDING, 1))
+        self.assertIn("smtp down", failed.last_error)
+        self.assertEqual(failed.next_attempt_at, self.now() + timedelta(minutes=1))
         self.assertEqual(send_due_emails(), (0, 0))  # not yet
-        self.move_to(failed.email_next_at)
+        self.move_to(failed.next_attempt_at)
         self.assertEqual(send_due_emails(), (3, 3))
         failed.refresh_from_db()
-        self.assertEqual((failed.email_state, failed.email_error), (Delivery.SENT, ""))
+        self.assertEqual((failed.state, failed.last_error), (Delivery.State.SENT, ""))
         self.assertEqual(send_due_emails(), (0, 0))
         self.assertEqual(len(mail.outbox), 3)
 
@@ -98,14 +107,14 @@ class EmailTestCase(NotifyTestCase):
             "django.core.mail.backends.locmem.EmailBackend.send_messages",
             side_effect=OSError("mailbox unavailable"),
         ):
-            for _attempt in range(Notification.EMAIL_MAX_ATTEMPTS):
+            for _attempt in range(Email.max_attempts):
                 self.run_scheduler()
-                pending = Notification.objects.filter(email_state=Delivery.PENDING)
+                pending = Delivery.objects.filter(channel="email", state=Delivery.State.PENDING)
                 if pending.exists():
-                    self.move_to(pending.first().email_next_at)
-        failed = Notification.objects.get(user=self.lan)
-        self.assertEqual(failed.email_state, Delivery.FAILED)
-        self.assertEqual(failed.email_attempts, Notification.EMAIL_MAX_ATTEMPTS)
+                    self.move_to(pending.first().next_attempt_at)
+        failed = email_of(self.lan)
+        self.assertEqual(failed.state, Delivery.State.FAILED)
+        self.assertEqual(failed.attempts, Email.max_attempts)
 
     def now(self):
         from django.utils import timezone

@@ -18,9 +18,14 @@ from django.test import override_settings
 from uptake.campaigns.loader import load_campaign
 from uptake.documents.actions import approve_compilation, make_draft
 from uptake.documents.models import State
-from uptake.notify.channels import Answer
-from uptake.notify.models import Job, JobRun, Kind, Notification, WebhookDelivery
+from uptake.notify.channels.http import Answer
+from uptake.notify.models import Delivery, Job, JobRun, Kind, Notification
 from uptake.notify.tests.helpers import TODAY, YESTERDAY, NotifyTestCase, district_data, vn
+
+
+def webhooks():
+    return Delivery.objects.filter(channel="webhook")
+
 
 SECRET = "s" * 32
 HOOK = {"url": "https://hooks.example.org/uptake", "secret": SECRET}
@@ -48,7 +53,7 @@ class FirstStartTestCase(NotifyTestCase):
         self.at(10, 0)
         self.submit("870-TTT", user=self.lan)
         self.posted = mock.patch(
-            "uptake.notify.channels.post", return_value=Answer(200, "", 1, "ok")
+            "uptake.notify.channels.webhook.post", return_value=Answer(200, "", 1, "ok")
         ).start()
         self.addCleanup(mock.patch.stopall)
 
@@ -72,9 +77,9 @@ class FirstStartTestCase(NotifyTestCase):
             ).exists()
         )
         self.assertFalse(
-            WebhookDelivery.objects.filter(
-                event__in=[Job.OVERDUE, Job.MORNING_REMINDER, Job.LEADERS_SUMMARY]
-            ).exists()
+            webhooks()
+            .filter(event__in=[Job.OVERDUE, Job.MORNING_REMINDER, Job.LEADERS_SUMMARY])
+            .exists()
         )
         older = JobRun.objects.filter(day=TODAY - timedelta(days=2))
         self.assertTrue(older.exists())
@@ -86,7 +91,7 @@ class FirstStartTestCase(NotifyTestCase):
         self.assertEqual((run.state, run.result["missing"]), (JobRun.State.DONE, 3))
         self.assertEqual(self.kinds_of(self.lan), [])  # 870-TTT has reported
         self.assertEqual(self.kinds_of(self.binh), [Kind.AFTERNOON_REMINDER])
-        hook = WebhookDelivery.objects.get(event=Job.AFTERNOON_REMINDER)
+        hook = webhooks().get(event=Job.AFTERNOON_REMINDER)
         names = [u["name"] for u in hook.payload["data"]["units"]]
         self.assertNotIn("Thị trấn Thường Thới Tiền", names)
         self.assertIn("Xã Long Khánh A", hook.payload["text"])
@@ -96,7 +101,7 @@ class FirstStartTestCase(NotifyTestCase):
         run = self.run_of(Job.COMPILE, YESTERDAY)  # the compilation itself is caught up
         self.assertEqual((run.state, run.result["state"]), (JobRun.State.DONE, State.APPROVED))
         self.assertFalse(Notification.objects.filter(kind=Kind.DRAFT_READY).exists())
-        self.assertFalse(WebhookDelivery.objects.filter(event=Job.COMPILE).exists())
+        self.assertFalse(webhooks().filter(event=Job.COMPILE).exists())
         self.assertFalse([m for m in mail.outbox if "sẵn sàng" in m.subject])
 
     def test_a_day_nobody_missed_sends_no_message_with_an_empty_list(self):
@@ -106,12 +111,12 @@ class FirstStartTestCase(NotifyTestCase):
         run = self.run_of(Job.AFTERNOON_REMINDER)
         self.assertEqual((run.state, run.result["missing"]), (JobRun.State.DONE, 0))
         self.assertFalse(Notification.objects.exists())
-        self.assertFalse(WebhookDelivery.objects.exists())
+        self.assertFalse(webhooks().exists())
         self.assertEqual(mail.outbox, [])
 
     def test_every_message_that_went_out_names_someone(self):
         self.start_at_fourteen_twenty_four()
-        for delivery in WebhookDelivery.objects.all():
+        for delivery in webhooks().all():
             units = delivery.payload["data"].get("units")
             if units is not None:
                 self.assertTrue(units, delivery.event)

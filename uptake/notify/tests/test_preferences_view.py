@@ -1,8 +1,8 @@
-"""/notifications/preferences/: in the app always; e-mail on or off, and per kind."""
+"""/notifications/preferences/: in the app always; each channel on or off, and per kind."""
 
 from __future__ import annotations
 
-from uptake.notify.actions import preference_of
+from uptake.notify.actions import effective_channels, preference_of
 from uptake.notify.models import Kind, Preference
 from uptake.notify.tests.helpers import NotifyTestCase
 from uptake.test import PASSWORD
@@ -43,10 +43,16 @@ class PreferencesViewTestCase(NotifyTestCase):
         )
         self.assertRedirects(response, URL)
         preference = Preference.objects.get(user=self.lan)
-        self.assertTrue(preference.email)
-        self.assertEqual(preference.email_muted, [Kind.MORNING_REMINDER])
-        self.assertFalse(preference.wants_email(Kind.MORNING_REMINDER))
-        self.assertTrue(preference.wants_email(Kind.OVERDUE))
+        self.assertEqual(
+            preference.channels,
+            {
+                Kind.MORNING_REMINDER: [],
+                Kind.AFTERNOON_REMINDER: ["email"],
+                Kind.OVERDUE: ["email"],
+            },
+        )
+        self.assertEqual(effective_channels(self.lan, Kind.MORNING_REMINDER), [])
+        self.assertEqual(effective_channels(self.lan, Kind.OVERDUE), ["email"])
         response = self.client.get(URL)
         self.assertEqual(
             response.context["form"].initial["email_kinds"],
@@ -56,7 +62,7 @@ class PreferencesViewTestCase(NotifyTestCase):
     def test_turning_email_off(self):
         self.login(self.hoa)
         self.client.post(URL, {"email_kinds": [Kind.LEADERS_SUMMARY]})
-        self.assertFalse(preference_of(self.hoa).wants_email(Kind.LEADERS_SUMMARY))
+        self.assertEqual(effective_channels(self.hoa, Kind.LEADERS_SUMMARY), [])
 
     def test_a_kind_not_offered_is_refused(self):
         self.login(self.lan)
@@ -68,8 +74,9 @@ class PreferencesViewTestCase(NotifyTestCase):
     def test_preferences_are_ones_own(self):
         self.login(self.lan)
         self.client.post(URL, {"email_kinds": []})
-        self.assertTrue(preference_of(self.binh).email)
-        self.assertFalse(preference_of(self.lan).email)
+        self.assertEqual(effective_channels(self.binh, Kind.OVERDUE), ["email"])
+        self.assertEqual(effective_channels(self.lan, Kind.OVERDUE), [])
+        self.assertIsNone(preference_of(self.binh).pk)
 
     def test_a_visitor_is_sent_to_the_login_page(self):
         response = self.client.get(URL)

@@ -75,9 +75,10 @@ class ExactlyOnceTestCase(SqliteFileMixin, ClockMixin, TransactionTestCase):
             mine = Notification.objects.filter(user=user)
             self.assertEqual(mine.filter(kind=kind).count(), 1, user.username)
             emails = [m for m in mail.outbox if m.to == [user.email]]
-            self.assertEqual(len(emails), mine.filter(email_state=Delivery.SENT).count())
+            sent = Delivery.objects.filter(user=user, channel="email", state=Delivery.State.SENT)
+            self.assertEqual(len(emails), sent.count())
             self.assertEqual(len({m.subject for m in emails}), len(emails), user.username)
-        self.assertFalse(Notification.objects.filter(email_state=Delivery.PENDING).exists())
+        self.assertFalse(Delivery.objects.filter(state=Delivery.State.PENDING).exists())
 
     def test_two_schedulers_at_the_same_moment_run_each_job_once(self):
         # The afternoon reminder and the overdue notices are due; the 08:00 reminder is
@@ -164,14 +165,14 @@ class ExactlyOnceTestCase(SqliteFileMixin, ClockMixin, TransactionTestCase):
         a.plan()
         jobs.run_job(a.claim())
         # The sender claimed lan's e-mail and died: did it leave? Nobody knows.
-        mine = Notification.objects.get(user=self.lan)
-        Notification.objects.filter(pk=mine.pk).update(
-            email_state=Delivery.SENDING, email_next_at=vn(14, 5)
+        mine = Delivery.objects.get(user=self.lan, channel="email")
+        Delivery.objects.filter(pk=mine.pk).update(
+            state=Delivery.State.SENDING, next_attempt_at=vn(14, 5)
         )
         self.at(14, 6)
         self.in_threads(Scheduler("b"), Scheduler("c"))
         mine.refresh_from_db()
-        self.assertEqual(mine.email_state, Delivery.FAILED)
-        self.assertIn("not sent again", mine.email_error)
+        self.assertEqual(mine.state, Delivery.State.FAILED)
+        self.assertIn("not sent again", mine.last_error)
         self.assertEqual([m.to for m in mail.outbox if m.to == [self.lan.email]], [])
         self.assert_notified_once(Kind.AFTERNOON_REMINDER, self.binh, self.tuan)

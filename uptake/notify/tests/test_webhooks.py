@@ -9,12 +9,19 @@ import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from django.test import override_settings
 from django.utils import timezone
 
 from uptake.campaigns.loader import load_campaign
-from uptake.notify.models import Delivery, Job, WebhookDelivery
+from uptake.notify.channels.webhook import Webhook
+from uptake.notify.models import Delivery, Job
 from uptake.notify.tests.helpers import NotifyTestCase
 from uptake.test import campaign_data
+
+
+def webhooks():
+    return Delivery.objects.filter(channel="webhook")
+
 
 SECRET = "zalo-bridge-secret-0123456789"
 
@@ -74,6 +81,8 @@ class Receiver:
         self.server.server_close()
 
 
+# The receiver listens on 127.0.0.1: a private address, allowed for these tests only (#15).
+@override_settings(WEBHOOK_ALLOW_PRIVATE=True)
 class WebhookTestCase(NotifyTestCase):
     def setUp(self):
         super().setUp()
@@ -88,8 +97,8 @@ class WebhookTestCase(NotifyTestCase):
         with Receiver([500, 200]) as receiver:
             self.hook(receiver)
             self.run_scheduler()
-            delivery = WebhookDelivery.objects.get()
-            self.assertEqual((delivery.state, delivery.attempts), (Delivery.PENDING, 1))
+            delivery = webhooks().get()
+            self.assertEqual((delivery.state, delivery.attempts), (Delivery.State.PENDING, 1))
             self.assertEqual(delivery.last_status, 500)
             self.assertEqual(delivery.next_attempt_at, timezone.now() + timedelta(seconds=30))
             self.at(14, 0, second=29)
@@ -99,7 +108,7 @@ class WebhookTestCase(NotifyTestCase):
             self.run_scheduler()
 
         delivery.refresh_from_db()
-        self.assertEqual((delivery.state, delivery.attempts), (Delivery.SENT, 2))
+        self.assertEqual((delivery.state, delivery.attempts), (Delivery.State.SENT, 2))
         self.assertEqual((delivery.last_status, delivery.last_error), (200, ""))
         first, second = delivery.tries.all()
         self.assertEqual((first.number, first.status_code), (1, 500))
@@ -152,12 +161,12 @@ class WebhookTestCase(NotifyTestCase):
                 webhooks=[{"url": url, "secret": SECRET, "events": ["afternoon_reminder"]}]
             )
         )
-        for _attempt in range(WebhookDelivery.MAX_ATTEMPTS):
+        for _attempt in range(Webhook.max_attempts):
             self.run_scheduler()
-            delivery = WebhookDelivery.objects.get()
+            delivery = webhooks().get()
             self.move_to(delivery.next_attempt_at)
         delivery.refresh_from_db()
-        self.assertEqual((delivery.state, delivery.attempts), (Delivery.FAILED, 8))
+        self.assertEqual((delivery.state, delivery.attempts), (Delivery.State.FAILED, 8))
         self.assertEqual(delivery.tries.count(), 8)
         self.assertIn("ConnectionRefusedError", delivery.tries.first().error)
         self.assertIsNone(delivery.tries.first().status_code)
@@ -171,8 +180,8 @@ class WebhookTestCase(NotifyTestCase):
         with Receiver([302, 200]) as receiver:
             self.hook(receiver)
             self.run_scheduler()
-        delivery = WebhookDelivery.objects.get()
-        self.assertEqual((delivery.state, delivery.last_status), (Delivery.PENDING, 302))
+        delivery = webhooks().get()
+        self.assertEqual((delivery.state, delivery.last_status), (Delivery.State.PENDING, 302))
         self.assertEqual(len(receiver.requests), 1)
 
     def test_a_webhook_removed_from_the_campaign_file_is_not_posted_to(self):
@@ -180,10 +189,10 @@ class WebhookTestCase(NotifyTestCase):
             self.hook(receiver)
             self.run_scheduler()
             load_campaign(campaign_data())
-            self.move_to(WebhookDelivery.objects.get().next_attempt_at)
+            self.move_to(webhooks().get().next_attempt_at)
             self.run_scheduler()
-        delivery = WebhookDelivery.objects.get()
-        self.assertEqual(delivery.state, Delivery.FAILED)
+        delivery = webhooks().get()
+        self.assertEqual(delivery.state, Delivery.State.FAILED)
         self.assertIn("no longer in the campaign file", delivery.last_error)
         self.assertEqual(len(receiver.requests), 1)
 
@@ -196,5 +205,5 @@ class WebhookTestCase(NotifyTestCase):
             run = self.run_of(Job.AFTERNOON_REMINDER)
             run_job(run)
             self.run_scheduler()
-        self.assertEqual(WebhookDelivery.objects.count(), 1)
+        self.assertEqual(webhooks().count(), 1)
         self.assertEqual(len(receiver.requests), 1)
