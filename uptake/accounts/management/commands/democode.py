@@ -10,8 +10,9 @@ from uptake.accounts.twofactor import DEMO, current_code
 
 class Command(BaseCommand):
     help = (
-        "Print the current two-step log-in code of the demo's users (admin, vhtt): what an "
-        "authenticator app with the demo's published key shows now. Demo devices only."
+        "Print the current two-step log-in code of the demo's users (admin and the "
+        "coordinators vhtt, vhtt.tamnong, sotttt): what an authenticator app with the demo's "
+        "published key shows now. Demo devices only."
     )
 
     def add_arguments(self, parser):

@@ -1,14 +1,20 @@
-"""``manage.py demo``: the Hồng Ngự campaign as made-up demo data, its dates around today.
+"""``manage.py demo``: the Hồng Ngự campaign in its province, made-up data dated around today.
 
-The campaign file campaigns/bluezone-hong-ngu-2020.yaml is loaded as ``bluezone-demo`` with its
-seven days shifted so that today is the fifth. Four days of history and about half of today's
-reports are submitted through ``submit_report(at=...)``, so every rule of a real submission
-applies. Door to door (#4): three teams in the town (870-TTT) and Long Khánh A (870-LKA), each
-with the unit's reporter and a volunteer, record a few hundred household visits through
-``record_visit``; the coordinator inspects Long Khánh A on a sample of them (#5). Running it
-again wipes the demo campaign and builds it afresh (other campaigns are left alone); the demo
-users are created or updated with one shared, printed password. Fixed seeds: the same day
-gives the same data.
+The demo is one campaign, ``bluezone-demo``, run by the province (#14): campaigns/
+bluezone-dong-thap-demo.yaml (Tỉnh Đồng Tháp, its Department of Information and Communications
+compiling at 17:30, and Huyện Tam Nông as a district level) with Huyện Hồng Ngự added as a
+district level from campaigns/bluezone-hong-ngu-2020.yaml, the directive's own file (its units,
+office, compile_at and letterhead). Its seven days are shifted so that today is the fifth. Four
+days of history and about half of today's reports are submitted through
+``submit_report(at=...)``, so every rule of a real submission applies. Door to door (#4): three
+teams in the town (870-TTT) and Long Khánh A (870-LKA), each with the unit's reporter and a
+volunteer, record a few hundred household visits through ``record_visit``; the coordinator
+inspects Long Khánh A on a sample of them (#5). The chain of reports (#14): Hồng Ngự's report of
+yesterday is approved and numbered, Tam Nông's is a draft not yet approved, the province's draft
+builds on both, and Hồng Ngự's of today is a draft. Running it again wipes the demo campaign and
+builds it afresh (other campaigns are left alone, and the numbers its reports took are given back
+to their offices' registers); the demo users are created or updated with one shared, printed
+password. Fixed seeds: the same day gives the same data.
 """
 
 from __future__ import annotations
@@ -28,13 +34,15 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import ProtectedError, Q, RestrictedError
+from django.db.models import Max, ProtectedError, Q, RestrictedError
 from django.utils import timezone
 
 from uptake.accounts.models import Profile, Role
 from uptake.accounts.twofactor import DEMO_SECRET, demo_device
 from uptake.campaigns.loader import load_campaign, read_file
 from uptake.campaigns.models import Campaign, Status
+from uptake.documents.actions import approve_compilation, make_draft, write_text
+from uptake.documents.models import Compilation, Counter
 from uptake.fieldwork.actions import record_visit, save_team
 from uptake.fieldwork.models import Outcome, Team, Visit
 from uptake.quality.actions import draw_sample, record_inspection
@@ -45,6 +53,7 @@ from uptake.reports.models import AuditEntry, Report
 from uptake.units.models import Unit
 
 SOURCE = settings.BASE_DIR / "campaigns" / "bluezone-hong-ngu-2020.yaml"
+PROVINCE = settings.BASE_DIR / "campaigns" / "bluezone-dong-thap-demo.yaml"
 SLUG = "bluezone-demo"
 TITLE_PREFIX = "[DEMO] "
 PASSWORD = "demo-hongngu-2020"
@@ -62,9 +71,16 @@ PERSONAS = [
     ("ttt", Role.REPORTER, ["870-TTT"], "Lê Minh Tâm", "báo cáo, Thị trấn Thường Thới Tiền"),
     ("noivu", Role.REPORTER, ["870-NV"], "Phạm Thị Mai", "báo cáo, Phòng Nội vụ"),
     ("longkhanha", Role.REPORTER, ["870-LKA"], "Võ Hoàng Phúc", "báo cáo, Xã Long Khánh A"),
+    # The province and a second district (#14).
+    ("sotttt", Role.COORDINATOR, ["87"], "Huỳnh Văn Lộc", "điều phối, Sở TT-TT Đồng Tháp"),
+    ("lanhdao.tinh", Role.VIEWER, ["87"], "Nguyễn Văn Dũng", "lãnh đạo UBND tỉnh (chỉ xem)"),
+    ("vhtt.tamnong", Role.COORDINATOR, ["871"], "Lê Thị Kim Ngân", "điều phối, VH-TT Tam Nông"),
+    ("tramchim", Role.REPORTER, ["871-TC"], "Đỗ Thanh Sang", "báo cáo, Thị trấn Tràm Chim"),
 ]
-# The other units' reporters, so that every report's history says who sent it. The coordinator
-# (vhtt) sends the figures of her own office, 870-VHTT.
+# Those with the published key of their authenticator (coordinators and admins need one).
+TWO_FACTOR = ("admin", COORDINATOR, "sotttt", "vhtt.tamnong")
+# The other units' reporters, so that every report's history says who sent it. A district's
+# coordinator (vhtt, vhtt.tamnong) sends the figures of her own office, 870-VHTT or 871-VHTT.
 REPORTERS = {
     "870-TUPHAP": "tuphap",
     "870-TCKH": "taichinh",
@@ -84,10 +100,15 @@ REPORTERS = {
     "870-TP1": "thuongphuoc1",
     "870-TP2": "thuongphuoc2",
     "870-TTHA": "thuongthoihaua",
+    "871-NV": "noivu.tamnong",
+    "871-YT": "yte.tamnong",
+    "871-PH": "phuhiep",
+    "871-AL": "anlong",
+    "871-PTB": "phuthanhb",
 }
 
 # The story the history tells.
-LAGGARDS = {"870-LT", "870-TTRA", "870-PTB"}  # slower uptake, often late
+LAGGARDS = {"870-LT", "870-TTRA", "870-PTB", "871-AL"}  # slower uptake, often late
 LATE = {("870-LT", YESTERDAY)}  # on top of the laggards' random late days
 MISSING = {("870-TP2", 1), ("870-TP2", YESTERDAY)}  # no report on these days
 PHONED = {  # entered by the coordinator on the unit's behalf: source, received, entered
@@ -100,7 +121,7 @@ CORRECTION_NOTE = (
     "đã được tính trong báo cáo ngày trước."
 )
 TODAY_YES = {"870-NV"}  # have reported today: the reporter page shows a revision form
-TODAY_NO = {"870-TTT", "870-LKA", "870-TP2"}  # not yet: the reporter page shows today's form
+TODAY_NO = {"870-TTT", "870-LKA", "870-TP2", "871-TC"}  # not yet: the page shows today's form
 NOTES = [
     "Phối hợp Đoàn Thanh niên hướng dẫn cài đặt tại chợ.",
     "Tổ công tác đến từng hộ vào buổi tối.",
@@ -108,6 +129,13 @@ NOTES = [
     "Đã rà soát lại danh sách cán bộ có điện thoại thông minh.",
 ]
 BROADCAST_NOTE = "Loa ở một ấp bị hỏng, đã báo sửa; phát thanh bù vào ngày mai."
+
+# The chain of reports (#14): the levels, and what each has done about yesterday's report.
+PROVINCE_LEVEL, APPROVED, NOT_YET = "87", "870", "871"
+SITUATION = (
+    "Các cơ quan, đơn vị, xã, thị trấn tiếp tục tuyên truyền, vận động cán bộ và người dân cài "
+    "đặt ứng dụng; tổ công tác của Đoàn Thanh niên đến từng hộ vào buổi tối."
+)
 
 # Door to door (#4): commune, team, organisations, hamlets, its volunteer (a login of their own,
 # a viewer with no unit: they see their team's hamlets only) and how many households it
@@ -190,7 +218,7 @@ class Command(BaseCommand):
                 "DEBUG is false: the demo creates users with a published password "
                 "(admin among them). Use --force if this server is meant for demonstrations."
             )
-        data = read_file(SOURCE)
+        data = campaign_file()
         tz = ZoneInfo(data.get("timezone") or "Asia/Ho_Chi_Minh")
         now = timezone.now()
         today = now.astimezone(tz).date()
@@ -198,7 +226,7 @@ class Command(BaseCommand):
             reset(SLUG)
             campaign = load(data, today)
             users = make_users()
-            for username in ("admin", COORDINATOR):  # their second step: the published key
+            for username in TWO_FACTOR:  # their second step: the published key
                 demo_device(users[username])
             for s in simulate(campaign, users, now):
                 submit_report(
@@ -216,6 +244,7 @@ class Command(BaseCommand):
                 )
             door_to_door(campaign, users, now)
             inspect(campaign, users, now)
+            chain(campaign, users, today)
         self.print_summary(campaign, today)
 
     def print_summary(self, campaign: Campaign, today: date) -> None:
@@ -252,6 +281,13 @@ class Command(BaseCommand):
                 else ""
             )
         )
+        for day in (yesterday, today):
+            made = Compilation.objects.filter(campaign=campaign, date=day).select_related("unit")
+            states = [
+                f"{c.unit.code} {c.reference if c.number else c.state}"
+                for c in sorted(made, key=lambda c: c.unit.path)
+            ]
+            write(f"  compiled reports of {day:{fmt}}: {', '.join(states) or 'none'}")
         write("")
         write("=" * 72)
         write(f"  DEMO  http://127.0.0.1:{port}/  password of every demo user: {PASSWORD}")
@@ -266,7 +302,7 @@ class Command(BaseCommand):
         write("  Door-to-door volunteers (same password; they see their team's hamlets only):")
         for code, team, _orgs, _hamlets, (username, _name), _pace in TEAMS:
             write(f"    {username:<12} {team} ({code}), with {reporter_username(code)}")
-        write(f"  Two-step log-in of admin and {COORDINATOR} (coordinators and admins need it):")
+        write(f"  Two-step log-in of {', '.join(TWO_FACTOR)} (coordinators and admins need it):")
         write(f"    the code of an authenticator app set up with the key {DEMO_SECRET}")
         write("    (time-based, 6 digits, 30 s), or the code printed now by")
         write("    .venv/bin/python manage.py democode")
@@ -274,10 +310,16 @@ class Command(BaseCommand):
 
 
 def reset(slug: str) -> None:
-    """Delete the demo campaign and everything that hangs off it, with their audit entries."""
+    """Delete the demo campaign and everything that hangs off it, with their audit entries,
+    and give the numbers its reports took back to their offices' registers."""
     campaign = Campaign.objects.filter(slug=slug).first()
     if campaign is None:
         return
+    numbered = list(
+        Compilation.objects.filter(campaign=campaign, number__isnull=False, registered=True)
+        .values("office_id", "year", "symbol")
+        .annotate(last=Max("number"))
+    )
     report_ids = [
         str(pk) for pk in Report.objects.filter(campaign=campaign).values_list("pk", flat=True)
     ]
@@ -287,6 +329,18 @@ def reset(slug: str) -> None:
         | Q(before__campaign=slug)
     ).delete()
     delete_all(Campaign.objects.filter(pk=campaign.pk))
+    for register in numbered:
+        give_back(**register)
+
+
+def give_back(office_id: int, year: int, symbol: str, last: int) -> None:
+    """The register of ``office_id`` (year, symbol) after the demo's reports, numbered up to
+    ``last``, are deleted: back to the highest number still on a report, when no report of
+    another campaign took a number after the demo's (then it stays as it is: never a number
+    handed out twice). Every run of the demo numbers its reports from the same place."""
+    register = {"office_id": office_id, "year": year, "symbol": symbol}
+    kept = Compilation.objects.filter(registered=True, **register).aggregate(n=Max("number"))
+    Counter.objects.filter(last_number=last, **register).update(last_number=kept["n"] or 0)
 
 
 def delete_all(queryset) -> None:
@@ -308,35 +362,37 @@ def delete_all(queryset) -> None:
                 delete_all(model._base_manager.filter(pk__in=pks))
 
 
+def campaign_file() -> dict:
+    """The province's demo file with Hồng Ngự's file added as a district level (#14): the
+    district's units, and its file's office, compile_at, auto_send and letterhead as the
+    level's own. Both files must agree on the groups and activities its units report."""
+    province, district = read_file(PROVINCE), read_file(SOURCE)
+    for key in ("groups", "activities"):
+        if province.get(key) != district.get(key):
+            raise CommandError(
+                f"{PROVINCE.name} and {SOURCE.name} define different {key}: make them the same"
+            )
+    level = {**district["units"][0], "coordinator": district["coordinator"]}
+    for key in ("compile_at", "auto_send", "document"):
+        if key in district:
+            level[key] = district[key]
+    data = {**province, "store_links": province.get("store_links") or district.get("store_links")}
+    top = dict(data["units"][0])
+    top["units"] = sorted([*top["units"], level], key=lambda unit: unit["code"])
+    data["units"] = [top]
+    return data
+
+
 def load(data: dict, today: date) -> Campaign:
-    """The campaign file as the demo: its own slug and title, its days around ``today``."""
+    """The campaign file as the demo: its own slug and title, its days around ``today``. Its
+    top unit keeps the parent it may have in the unit tree (the loader moves no unit)."""
     data = dict(data)
     data["slug"] = SLUG
     data["title"] = TITLE_PREFIX + data["title"]
     data["start"] = today - timedelta(DAYS_BEFORE)
     data["target_date"] = data["end"] = today + timedelta(DAYS_AFTER)
-    top = data["units"][0]["code"]
-    data["units"] = keep_ancestors(data["units"])
     campaign, _stats = load_campaign(data)
-    if campaign.root.code != top:
-        campaign.root = Unit.objects.get(code=top)
-        campaign.save(update_fields=["root"])
     return campaign
-
-
-def keep_ancestors(units: list[dict]) -> list[dict]:
-    """The file's tree hung under the units its top unit already has above it, if any.
-
-    Units are shared by code between campaigns: loading the file as it is would move its top
-    unit (870) to the root of the tree, out of a province another campaign may have put it in.
-    """
-    node = units[0]
-    existing = Unit.objects.filter(code=node["code"]).select_related("parent").first()
-    parent = existing.parent if existing else None
-    while parent is not None:
-        node = {"code": parent.code, "name": parent.name, "kind": parent.kind, "units": [node]}
-        parent = parent.parent
-    return [node]
 
 
 def make_users() -> dict[str, object]:
@@ -369,11 +425,21 @@ def make_users() -> dict[str, object]:
 
 
 def reporter_of(unit: Unit, users: dict) -> object:
-    """Who sends the unit's figures: its reporter, else the coordinator (her own office)."""
+    """Who sends the unit's figures: its reporter, else its district's coordinator (her own
+    office)."""
     for username, role, codes, _name, _who in PERSONAS:
         if role == Role.REPORTER and unit.code in codes:
             return users[username]
-    return users.get(REPORTERS.get(unit.code, ""), users[COORDINATOR])
+    if unit.code in REPORTERS:
+        return users[REPORTERS[unit.code]]
+    above = unit.path.split("/")  # "87/871/871-VHTT/": the deepest coordinator above it
+    coordinators = [
+        (above.index(code), username)
+        for username, role, codes, _name, _who in PERSONAS
+        for code in codes
+        if role == Role.COORDINATOR and code in above
+    ]
+    return users[max(coordinators)[1]]
 
 
 def reporter_username(code: str) -> str:
@@ -706,3 +772,26 @@ def inspect(campaign: Campaign, users: dict, now: datetime) -> Inspection:
         ),
         follow_up="Đề nghị xã rà soát lại số liệu người dân, báo cáo lại trong ngày.",
     )
+
+
+# --- the chain of reports (#14) --------------------------------------------------------------
+
+
+def chain(campaign: Campaign, users: dict, today: date) -> None:
+    """Yesterday's reports, where each office stands with them: Hồng Ngự's coordinator wrote
+    hers and approved it (it has its number); Tam Nông's draft, made by the system as the
+    scheduler makes it, waits for its coordinator; the province's draft builds on Hồng Ngự's
+    approved figures and on Tam Nông's as they stand ("chưa duyệt"). Today Hồng Ngự's
+    coordinator has made a draft to follow the day's reports.
+
+    Made through the documents' actions, so their rules and audit apply, at the moment the demo
+    runs (the actions take no earlier time): their figures are those of now.
+    """
+    yesterday = today - timedelta(1)
+    coordinator = users[COORDINATOR]
+    hong_ngu, _created = make_draft(campaign, yesterday, coordinator, unit=APPROVED)
+    hong_ngu = write_text(hong_ngu, coordinator, situation=SITUATION)
+    approve_compilation(hong_ngu, coordinator, confirm=True)  # a commune did not report
+    make_draft(campaign, yesterday, None, unit=NOT_YET)
+    make_draft(campaign, yesterday, None, unit=PROVINCE_LEVEL)
+    make_draft(campaign, today, coordinator, unit=APPROVED)
