@@ -209,8 +209,12 @@ class AreaTable(Exporter):
     them all)."""
 
     def __init__(self, snapshot: dict):
-        super().__init__(snapshot, "Theo huyện")
+        # A level with levels below (#14): a row per level below, with its report's state.
+        self.levels = bool(snapshot.get("below"))
+        super().__init__(snapshot, "Theo đơn vị cấp dưới" if self.levels else "Theo huyện")
         cols = [Column("STT", INT, width=7, align="center"), Column("Đơn vị", TEXT, width=26)]
+        if self.levels:
+            cols.append(Column("Báo cáo", TEXT, width=16))
         for g in _groups(snapshot):
             band = _band(g)
             cols += [
@@ -221,8 +225,20 @@ class AreaTable(Exporter):
         cols.append(Column("Đã báo cáo", TEXT, width=13, align="center"))
         self.columns = cols
 
-    def _cells(self, number, name, totals: dict, reporting: dict) -> list:
+    @staticmethod
+    def state(area: dict) -> str:
+        """ "Số 05/BC-VHTT" for an approved report of the level below, "Chưa duyệt" for one not
+        approved (today's figures), "" for a unit reporting directly."""
+        if area.get("office") is None:
+            return ""
+        if area.get("approved"):
+            return f"Số {area['reference']}"
+        return "Chưa duyệt"
+
+    def _cells(self, number, name, totals: dict, reporting: dict, state: str = "") -> list:
         cells: list = [number, name]
+        if self.levels:
+            cells.append(state)
         for g in _groups(self.snapshot):
             figures = totals.get(g["key"])
             if figures is None:
@@ -236,7 +252,11 @@ class AreaTable(Exporter):
 
     def rows(self) -> Iterator[Row]:
         for number, area in enumerate(self.snapshot.get("areas", []), start=1):
-            yield Row(self._cells(number, area["name"], area["totals"], area["reporting"]))
+            yield Row(
+                self._cells(
+                    number, area["name"], area["totals"], area["reporting"], self.state(area)
+                )
+            )
         s = self.snapshot
         yield Row(self._cells("", "Tổng cộng", s["totals"], s["reporting"]), "total")
 
@@ -481,6 +501,8 @@ def spreadsheet(snapshot: dict) -> list[Exporter]:
     """The sheets of the .xlsx: the table, a sheet per group, the activities, the corrections,
     the data-quality flags and the inspections that do not bear the figures out."""
     sheets: list[Exporter] = [UnitTable(snapshot)]
+    if snapshot.get("below"):
+        sheets.insert(0, AreaTable(snapshot))
     sheets += [GroupHistory(snapshot, g["key"]) for g in snapshot["groups"]]
     if snapshot.get("activities"):
         sheets.append(ActivityTable(snapshot))

@@ -189,7 +189,33 @@ def official_document(compilation: Compilation) -> OfficialDocument:
             names = ", ".join(f"{u['name']} ({vn_percent(u['percent'])})" for u in low)
             blocks.append(Paragraph(f"Các đơn vị có tỷ lệ thấp nhất: {names}.", italic=True))
     tables = 1
-    if s.get("areas") and len(s["units"]) > UNIT_TABLE_MAX:
+    below = s.get("below") or []
+    if below:
+        approved = [a for a in s["areas"] if a.get("office") and a.get("approved")]
+        pending = [a for a in s["areas"] if a.get("office") and not a.get("approved")]
+        text = (
+            f"Tổng hợp từ báo cáo của {vn_int(len(below))} đơn vị cấp dưới: "
+            f"{vn_int(len(approved))} đơn vị đã duyệt báo cáo ngày {vn_date(day)}"
+        )
+        if approved:
+            text += " (" + ", ".join(f"{a['name']}: số {a['reference']}" for a in approved) + ")"
+        if pending:
+            text += (
+                f"; {vn_int(len(pending))} đơn vị chưa duyệt ("
+                + ", ".join(a["name"] for a in pending)
+                + "), số liệu tính theo báo cáo của các đơn vị trực thuộc tại thời điểm tổng hợp"
+            )
+        blocks.append(Paragraph(text + "."))
+        blocks.append(
+            Table(AreaTable(s), f"Bảng {tables}. Kết quả theo đơn vị cấp dưới ngày {vn_date(day)}")
+        )
+        blocks.append(
+            Paragraph(
+                f"Số liệu chi tiết của {vn_int(len(s['units']))} đơn vị: xem tệp Excel kèm theo.",
+                italic=True,
+            )
+        )
+    elif s.get("areas") and len(s["units"]) > UNIT_TABLE_MAX:
         blocks.append(Table(AreaTable(s), f"Bảng {tables}. Kết quả theo huyện ngày {vn_date(day)}"))
         blocks.append(
             Paragraph(

@@ -37,7 +37,7 @@ from uptake.documents.actions import (
 )
 from uptake.documents.charts import chart_from_snapshot
 from uptake.documents.dashboard import build_dashboard
-from uptake.documents.exporters import UnitTable, display
+from uptake.documents.exporters import AreaTable, UnitTable, display
 from uptake.documents.forms import TextForm
 from uptake.documents.models import Compilation
 from uptake.documents.projection import LABELS, WINDOW
@@ -202,8 +202,9 @@ def _level_context(scope: Scope, level: Coordination) -> dict:
 
 
 def _table(snapshot: dict) -> dict:
-    """The snapshot's table of units as the page shows it (the documents' compact table)."""
-    exporter = UnitTable(snapshot, compact=True)
+    """The snapshot's table as the page shows it: the documents' compact table of units, or,
+    for a level with levels below (#14), its row per level below with their reports' state."""
+    exporter = AreaTable(snapshot) if snapshot.get("below") else UnitTable(snapshot, compact=True)
     columns = exporter.columns
     rows = [
         {

@@ -139,3 +139,17 @@ class ConcurrentApprovalTestCase(SqliteFileMixin, TransactionTestCase):
         self.assertIsInstance(errors[0], CompilationLocked)
         self.assertEqual(Compilation.objects.get().number, 1)
         self.assertEqual(Counter.objects.get().last_number, 1)
+
+    def test_two_campaigns_of_one_office_share_its_register(self):
+        """#14: one register of outgoing documents per office, year and symbol. Approvals in two
+        campaigns of the same office at the same moment get consecutive numbers from it."""
+        other, _stats = load_campaign(district_data(slug="pc-covid-hong-ngu"))
+        days = [START + timedelta(days=n) for n in range(3)]
+        drafts = [make_draft(c, day, self.minh)[0] for day in days for c in (self.campaign, other)]
+        results, errors = self.at_once(
+            *[lambda c=c: approve_compilation(c, self.minh, confirm=True) for c in drafts]
+        )
+        self.assertEqual(errors, [])
+        self.assertEqual(sorted(c.number for c in results), [1, 2, 3, 4, 5, 6])
+        self.assertEqual(Counter.objects.get().last_number, 6)
+        self.assertEqual(Compilation.objects.filter(campaign=other).count(), 3)
