@@ -377,7 +377,7 @@ def read(data: bytes, filename: str, campaign: Campaign) -> Sheet:
         if letters is None:
             found = {i: _key_of(v, known, headings) for i, v in enumerate(values)}
             found = {i: k for i, k in found.items() if k}
-            if "unit" in found.values() and len(found) >= 3:
+            if "unit" in found.values() and len(found) >= 2:
                 letters = _columns_of(found, values, number)
                 continue
             day = day or _title_day(values)
