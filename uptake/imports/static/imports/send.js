@@ -37,8 +37,12 @@
     return parts.slice(0, 10);
   }
   function hm(iso) {
-    return new Intl.DateTimeFormat("vi-VN", { timeZone: data.tz, hour: "2-digit",
-      minute: "2-digit", day: "2-digit", month: "2-digit" }).format(new Date(iso));
+    // "14:05 17/08", on the campaign's clock.
+    var p = {};
+    new Intl.DateTimeFormat("en-GB", { timeZone: data.tz, hour: "2-digit", minute: "2-digit",
+      day: "2-digit", month: "2-digit", hourCycle: "h23" }).formatToParts(new Date(iso))
+      .forEach(function (x) { p[x.type] = x.value; });
+    return p.hour + ":" + p.minute + " " + p.day + "/" + p.month;
   }
 
   /* --- IndexedDB ------------------------------------------------------------------------- */
