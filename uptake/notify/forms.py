@@ -53,14 +53,27 @@ class PreferenceForm(forms.Form):
 
 
 class PhoneForm(forms.Form):
+    """A new mobile number, or ``remove``. The number in place is never written back into the
+    page (it is shown masked)."""
+
     phone = forms.CharField(
         label=_("Mobile phone"),
         required=False,
         max_length=20,
-        help_text=_("For Zalo and SMS notifications. Leave it empty to remove your number."),
+        help_text=_("For Zalo and SMS notifications, such as 0912 345 678."),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
+    remove = forms.BooleanField(required=False)
 
     def clean_phone(self) -> str:
         value = self.cleaned_data["phone"].strip()
         return normalise_phone(value) if value else ""
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("remove") and not data.get("phone") and "phone" not in self.errors:
+            self.add_error("phone", _("Type your mobile number."))
+        return data
+
+    def number(self) -> str:
+        return "" if self.cleaned_data.get("remove") else self.cleaned_data["phone"]

@@ -80,7 +80,7 @@ def _preferences_page(request, form=None, phone_form=None):
             initial[channel.key] = bool(kinds)
             initial[f"{channel.key}_kinds"] = kinds
         form = PreferenceForm(role=profile.role, channels=channels, initial=initial)
-    phone_form = phone_form or PhoneForm(initial={"phone": profile.phone})
+    phone_form = phone_form or PhoneForm()
     context = {
         "form": form,
         "phone_form": phone_form,
@@ -135,8 +135,11 @@ def phone(request):
     form = PhoneForm(request.POST)
     if not form.is_valid():
         return _preferences_page(request, phone_form=form)
-    set_phone(request.user, form.cleaned_data["phone"])
-    messages.success(request, _("Your mobile phone number has been saved."))
+    set_phone(request.user, form.number())
+    if form.number():
+        messages.success(request, _("Your mobile phone number has been saved."))
+    else:
+        messages.success(request, _("Your mobile phone number has been removed."))
     return redirect("notifications-preferences")
 
 

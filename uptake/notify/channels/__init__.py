@@ -38,9 +38,8 @@ def wanted(user, profile, kind: str, chosen: list[str] | None) -> list[tuple[Cha
         return channel.address(user, profile)
 
     if chosen is not None:
-        for key in chosen:
-            channel = CHANNELS.get(key)
-            address = usable(channel) if channel else None
+        for channel in CHANNELS.values():
+            address = usable(channel) if channel.key in chosen else None
             if address:
                 out.append((channel, address))
         return out

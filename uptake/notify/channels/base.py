@@ -126,7 +126,8 @@ class Channel:
         raise NotImplementedError
 
     def lapsed(self) -> str:
-        return str(_("interrupted while sending; not sent again (it may have been delivered)"))
+        """The error of a claim that lapsed mid-send (stored, in English like every error)."""
+        return "interrupted while sending; not sent again (it may have been delivered)"
 
 
 def site_url() -> str:

@@ -63,17 +63,21 @@ def parts(text: str, unicode: bool) -> int:
     return -(-length // multi)
 
 
-def fit(candidates: list[str], unicode: bool, max_parts: int) -> str:
+def fit(candidates: list[str], unicode: bool, max_parts: int, fallbacks=()) -> str:
     """The first candidate that fits one SMS, else the first within ``max_parts``, else the
-    shortest cut to ``max_parts``."""
-    texts = [" ".join(c.split()) if "\n" not in c else c for c in candidates]
-    if not unicode:
-        texts = [strip_diacritics(t) for t in texts]
-    for limit in (1, max_parts):
-        for text in texts:
+    first of ``fallbacks`` (shorter, saying less) within ``max_parts``, else the shortest cut
+    to ``max_parts``."""
+
+    def plain(texts):
+        texts = [" ".join(t.split()) for t in texts]
+        return texts if unicode else [strip_diacritics(t) for t in texts]
+
+    texts, spare = plain(candidates), plain(fallbacks)
+    for limit, pool in ((1, texts), (max_parts, texts), (max_parts, spare)):
+        for text in pool:
             if parts(text, unicode) <= limit:
                 return text
-    shortest = min(texts, key=len)
+    shortest = min(texts + spare, key=len)
     room = (67 if unicode else 153) * max_parts
     return shortest[: room - 3] + "..."
 
@@ -207,16 +211,24 @@ class Sms(Channel):
         return phone or None
 
     def text(self, delivery) -> str:
-        """The message, in one SMS where it fits."""
+        """The message, in one SMS where it fits: the whole text with its link; the campaign
+        named by its app (Bluezone) rather than its title; without the link; the title only.
+        The brand name shows who sends it."""
         notification = delivery.notification
         unicode = getattr(settings, "SMS_UNICODE", False)
+        params = notification.params
+        app = getattr(notification.campaign, "app", "") if notification.campaign_id else ""
         with translation.override(settings.LANGUAGE_CODE):
-            title, body = render(notification.kind, notification.params)
+            title, body = render(notification.kind, params)
+            short = render(notification.kind, {**params, "campaign": app})[1] if app else body
         link = link_of(delivery)
         tail = f" {link}" if link else ""
-        brand = "uptake: "
-        candidates = [brand + body + tail, brand + title + tail, brand + body, brand + title]
-        return fit(candidates, unicode, getattr(settings, "SMS_MAX_PARTS", 3))
+        return fit(
+            [body + tail, short + tail, short],
+            unicode,
+            getattr(settings, "SMS_MAX_PARTS", 3),
+            fallbacks=[title + tail, title],
+        )
 
     def send(self, delivery, session=None) -> Outcome:
         provider = self.provider()

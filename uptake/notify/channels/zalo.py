@@ -121,8 +121,19 @@ def template_data(kind: str, params: dict, user) -> dict:
     out = {}
     for key in TEMPLATE_PARAMS[kind]:
         value = str(p.get(key, ""))
-        out[key] = value if len(value) <= limit else value[: limit - 1] + "…"
+        out[key] = cut(value, limit)
     return out
+
+
+def cut(value: str, limit: int) -> str:
+    """``value`` within ``limit`` characters, cut at a word's end where one is near: "…"."""
+    if len(value) <= limit:
+        return value
+    head = value[: limit - 1]
+    space = head.rfind(" ")
+    if space >= limit // 2:
+        head = head[:space]
+    return head.rstrip(" ,;") + "…"
 
 
 class Zalo(Channel):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from uptake.notify import jobs
-from uptake.notify.models import Job, JobRun
+from uptake.notify.models import Delivery, Job, JobRun
 from uptake.notify.tests.helpers import NotifyTestCase, vn
 from uptake.test import PASSWORD
 
@@ -55,3 +55,41 @@ class JobRunAdminTestCase(NotifyTestCase):
         self.client.login(username="minh", password=PASSWORD)
         response = self.client.get(URL)
         self.assertEqual(response.status_code, 302)
+
+
+class DeliveryAdminTestCase(NotifyTestCase):
+    """Every channel's deliveries in one list; dead letters counted on top, with their reason,
+    and sent again on request."""
+
+    def setUp(self):
+        super().setUp()
+        self.settle(self.campaign)
+        self.at(8, 0)
+        self.run_scheduler()
+        self.client.login(username="root", password=PASSWORD)
+
+    def test_a_dead_letter_is_shown_with_its_reason_and_sent_again(self):
+        dead = Delivery.objects.get(user=self.lan, channel="email")
+        Delivery.objects.filter(pk=dead.pk).update(
+            state=Delivery.State.FAILED, attempts=5, last_error="SMTPRecipientsRefused: lan"
+        )
+        response = self.client.get("/admin/notify/delivery/?dead=yes")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "1 tin bỏ cuộc")
+        self.assertContains(response, "SMTPRecipientsRefused: lan")
+        self.assertEqual(list(response.context["cl"].result_list), [dead])
+        response = self.client.get(f"/admin/notify/delivery/{dead.pk}/change/")
+        self.assertNotContains(response, "deletelink")
+        self.client.post(
+            "/admin/notify/delivery/",
+            {"action": "send_again", "_selected_action": [dead.pk]},
+        )
+        dead.refresh_from_db()
+        self.assertEqual((dead.state, dead.attempts), (Delivery.State.PENDING, 0))
+        self.run_scheduler()
+        dead.refresh_from_db()
+        self.assertEqual(dead.state, Delivery.State.SENT)
+
+    def test_nobody_else_sees_them(self):
+        self.client.login(username="minh", password=PASSWORD)
+        self.assertEqual(self.client.get("/admin/notify/delivery/").status_code, 302)

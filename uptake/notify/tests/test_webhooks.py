@@ -42,6 +42,7 @@ class Receiver:
                 )
                 receiver.requests.append(
                     {
+                        "raw": body,
                         "path": self.path,
                         "headers": dict(self.headers),
                         "body": json.loads(body),
