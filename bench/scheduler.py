@@ -199,7 +199,7 @@ def passes(label: str) -> None:
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
-    from uptake.notify.models import JobRun, Notification, WebhookDelivery
+    from uptake.notify.models import Delivery, JobRun, Notification
     from uptake.notify.scheduler import Scheduler
     from uptake.test import VN
 
@@ -221,7 +221,7 @@ def passes(label: str) -> None:
             f"{len(mail.outbox):>8}"
         )
     failed = JobRun.objects.exclude(state__in=["done", "skipped"]).count()
-    hooks = WebhookDelivery.objects.filter(state="sent").count()
+    hooks = Delivery.objects.filter(channel="webhook", state="sent").count()
     print(f"  runs not done: {failed}; webhook deliveries sent: {hooks}")
 
 
