@@ -56,6 +56,7 @@ class Dashboard:
     cards: list[GroupCard]
     days_left: int
     chart: str
+    chart_phone: str  # the same chart drawn for a phone's width (#17)
     areas: list[UnitLine]
     ranked: list[UnitLine]
 
@@ -101,13 +102,11 @@ def build_dashboard(campaign: Campaign, unit: Unit, day: date) -> Dashboard:
         )
         for g in groups
     ]
-    chart = percent_chart(
-        progress.days,
-        [Series(g.name, targets[g.key], totals[g.key]) for g in groups],
-        target_date,
-        target_label=_("Target"),
-        deadline_label=_("Target date"),
-        title=unit.name,
+    chart_series = [Series(g.name, targets[g.key], totals[g.key]) for g in groups]
+    labels = {"target_label": _("Target"), "deadline_label": _("Target date"), "title": unit.name}
+    chart = percent_chart(progress.days, chart_series, target_date, **labels)
+    chart_phone = percent_chart(
+        progress.days, chart_series, target_date, width=340, height=380, compact=True, **labels
     )
 
     by_unit = {up.unit.pk: up for up in progress.units}
@@ -165,6 +164,7 @@ def build_dashboard(campaign: Campaign, unit: Unit, day: date) -> Dashboard:
         cards=cards,
         days_left=(target_date - campaign.today()).days,
         chart=chart,
+        chart_phone=chart_phone,
         areas=areas,
         ranked=ranked,
     )

@@ -294,6 +294,14 @@ def _compilation_context(
             chart=chart_from_snapshot(
                 snapshot, target_label=_("Target"), deadline_label=_("Target date")
             ),
+            chart_phone=chart_from_snapshot(
+                snapshot,
+                target_label=_("Target"),
+                deadline_label=_("Target date"),
+                width=340,
+                height=380,
+                compact=True,
+            ),
             table=_table(snapshot),
             quality=_quality(snapshot),
             dispatches=list(found.dispatches.select_related("sent_by")),
