@@ -37,7 +37,13 @@ class Scope:
 
     @classmethod
     def of(cls, user, campaign: Campaign) -> Scope:
-        return cls(campaign, profile_of(user))
+        """The person's scope in ``campaign``, made once per user object: a page's view, its
+        menu and its helpers ask the same one within a request."""
+        made = user.__dict__.setdefault("_uptake_scopes", {})
+        key = (campaign.pk, campaign.root_id, campaign.loaded_at)
+        if key not in made:
+            made[key] = cls(campaign, profile_of(user))
+        return made[key]
 
     @classmethod
     def system(cls, campaign: Campaign) -> Scope:
@@ -165,10 +171,17 @@ class Scope:
         return found
 
     def parent_of(self, level: Coordination) -> Coordination | None:
+        """The level directly above: the deepest other level whose unit holds this one's."""
         if level.unit_id == self.campaign.root_id:
             return None
-        parent = level.unit.parent
-        return self.level_of(parent) if parent is not None else None
+        above = [
+            other
+            for other in self.levels
+            if other.pk != level.pk
+            and level.unit.path.startswith(other.unit.path)
+            and other.unit.path != level.unit.path
+        ]
+        return max(above, key=lambda lv: len(lv.unit.path)) if above else None
 
     def below(self, level: Coordination) -> list[Coordination]:
         """The levels directly below ``level`` (no level in between), in path order."""
