@@ -4,6 +4,7 @@ printed by WeasyPrint, with the same layout as the Word file (see ``docxfile``).
 from __future__ import annotations
 
 import base64
+import threading
 
 from django.template.loader import render_to_string
 
@@ -108,7 +109,20 @@ def html(doc: OfficialDocument) -> str:
     )
 
 
+_local = threading.local()
+
+
+def _font_config():
+    """WeasyPrint's fonts, set up once per thread rather than for every document (#14: a
+    province's chain renders dozens); one per thread, as gunicorn's threads render at once."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    if not hasattr(_local, "font_config"):
+        _local.font_config = FontConfiguration()
+    return _local.font_config
+
+
 def render(doc: OfficialDocument) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=html(doc)).write_pdf()
+    return HTML(string=html(doc)).write_pdf(font_config=_font_config())
