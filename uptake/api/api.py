@@ -13,8 +13,7 @@ from uptake.documents.api import router as documents_router
 from uptake.fieldwork.api import router as fieldwork_router
 from uptake.notify.api import router as notify_router
 from uptake.quality.api import router as quality_router
-from uptake.reports.actions import ReportInvalid
-from uptake.reports.api import on_report_invalid
+from uptake.reports.api import EXCEPTION_HANDLERS as REPORTS_HANDLERS
 from uptake.reports.api import router as reports_router
 
 api = NinjaAPI(
@@ -26,10 +25,9 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 
-for exc_class, handler in EXCEPTION_HANDLERS.items():
+# The shared errors (uptake.api.base), then a report refused by its rules (ReportInvalid).
+for exc_class, handler in {**EXCEPTION_HANDLERS, **REPORTS_HANDLERS}.items():
     api.add_exception_handler(exc_class, handler)
-# A report refused by its rules (submit_report, check_date): 422 with one error per field.
-api.add_exception_handler(ReportInvalid, on_report_invalid)
 
 # Reports: submission, the day's summary, campaigns, units and a unit's history.
 api.add_router("", reports_router)

@@ -1,8 +1,8 @@
 """API v1: the daily reports (submission, summary, campaigns, units, a unit's history).
 
 A ``Router`` mounted by uptake.api.api like every other app's; its shared pieces (auth,
-errors) come from uptake.api.base. ``on_report_invalid`` is registered on the API there, for
-a ``ReportInvalid`` raised by any route.
+errors) come from uptake.api.base. ``EXCEPTION_HANDLERS`` are registered on the API there:
+a ``ReportInvalid`` raised by any route answers 422 with one error per field.
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ router = Router()
 def on_report_invalid(request, exc: ReportInvalid):
     errors = [{"field": e.field, "message": e.message} for e in exc.errors]
     return error_response(request, 422, errors)
+
+
+EXCEPTION_HANDLERS = {ReportInvalid: on_report_invalid}
 
 
 class FiguresOut(Schema):
