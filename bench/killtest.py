@@ -135,7 +135,8 @@ def check(campaign, day, codes: list[str]) -> dict[str, int]:
     from django.db.models import Count
 
     from uptake.api.models import IdempotencyKey
-    from uptake.reports.models import AuditEntry, Report
+    from uptake.audit.models import AuditEntry
+    from uptake.reports.models import Report
 
     connections.close_all()  # this process's connection may predate a database restart
     reports = Report.objects.filter(campaign=campaign, date=day, unit__code__in=codes)

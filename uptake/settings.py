@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "ninja",  # the API docs' Swagger UI from its own static files (not a CDN: the CSP)
     "uptake.units",
     "uptake.accounts",
+    "uptake.audit",
     "uptake.campaigns",
     "uptake.reports",
     "uptake.documents",

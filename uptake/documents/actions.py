@@ -18,12 +18,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from uptake.audit.models import log_action
 from uptake.campaigns.models import Campaign, Coordination
 from uptake.campaigns.scope import NotCoordinating, Scope
 from uptake.documents.formats import vn_date
 from uptake.documents.models import Compilation, Counter, Dispatch, State
 from uptake.documents.snapshot import build_snapshot
-from uptake.reports.models import AuditEntry
 from uptake.units.models import Unit
 
 TEXT_MAX = 10_000
@@ -123,18 +123,19 @@ def _locked_message(compilation: Compilation) -> str:
 
 
 def _audit(user, action: str, compilation: Compilation, after: dict, at=None) -> None:
-    AuditEntry.objects.create(
-        at=at or timezone.now(),
-        actor=user,
-        action=action,
-        object_type="compilation",
-        object_id=str(compilation.pk),
+    """Audit a change to ``compilation``: its campaign, level and day, then ``after``."""
+    log_action(
+        user,
+        action,
+        "compilation",
+        compilation.pk,
         after={
             "campaign": compilation.campaign.slug,
             "unit": compilation.unit.code,
             "date": compilation.date.isoformat(),
             **after,
         },
+        at=at,
     )
 
 

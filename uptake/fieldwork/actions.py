@@ -17,11 +17,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from uptake.accounts.models import Profile, Role
+from uptake.audit.models import log_action
 from uptake.campaigns.models import Campaign
 from uptake.fieldwork import access
 from uptake.fieldwork.models import Organisation, Outcome, Team, Visit
 from uptake.reports.actions import FieldError, whole_number
-from uptake.reports.models import AuditEntry
 from uptake.units.models import Unit
 
 HOUSEHOLD_MAX = 80
@@ -361,12 +361,11 @@ def save_team(
         team.save()
         team.members.set(members)
         team.hamlets.set(hamlets)
-        AuditEntry.objects.create(
-            at=timezone.now(),
-            actor=user,
-            action="team.update" if before else "team.create",
-            object_type="team",
-            object_id=str(team.pk),
+        log_action(
+            user,
+            "team.update" if before else "team.create",
+            "team",
+            team.pk,
             before=before,
             after=_team_state(team),
         )
@@ -397,12 +396,11 @@ def create_member(*, commune: Unit, user, username: str, full_name: str = "") ->
     )
     # A viewer with no units: everything they see comes from their teams.
     Profile.objects.create(user=member, role=Role.VIEWER)
-    AuditEntry.objects.create(
-        at=timezone.now(),
-        actor=user,
-        action="user.create",
-        object_type="user",
-        object_id=str(member.pk),
+    log_action(
+        user,
+        "user.create",
+        "user",
+        member.pk,
         after={"username": username, "commune": commune.code, "role": Role.VIEWER},
     )
     return member, password
@@ -441,13 +439,13 @@ def purge_visit_details(
             with transaction.atomic():
                 count = visits.update(household="", note="")
                 if count:
-                    AuditEntry.objects.create(
-                        at=now,
-                        actor=None,
-                        action="visits.purge",
-                        object_type="campaign",
-                        object_id=campaign.slug,
+                    log_action(
+                        None,
+                        "visits.purge",
+                        "campaign",
+                        campaign.slug,
                         after={"visits": count, "days": days, "ended": campaign.end.isoformat()},
+                        at=now,
                     )
         if count:
             done.append((campaign, count))

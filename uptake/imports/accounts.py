@@ -27,8 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from uptake.accounts.models import Profile, Role
+from uptake.audit.models import log_action
 from uptake.imports.models import AccountImport, Contact
-from uptake.reports.models import AuditEntry
 from uptake.units.models import Unit
 
 HEADER = ["username", "full_name", "role", "units", "email", "phone"]
@@ -203,13 +203,12 @@ def create(data: bytes, *, filename: str = "", by=None, dry_run: bool = False) -
             profile = Profile.objects.create(user=user, role=account.role)
             profile.units.set(account.units)
             Contact.objects.create(user=user, phone=account.phone, batch=batch)
-        AuditEntry.objects.create(
+        log_action(
+            by,
+            "accounts.import",
+            "account_import",
+            batch.pk,
             at=now,
-            actor=by,
-            action="accounts.import",
-            object_type="account_import",
-            object_id=str(batch.pk),
-            before=None,
             after={
                 "file": batch.filename,
                 "accounts": [

@@ -33,6 +33,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from uptake.accounts.models import profile_of
+from uptake.audit.models import log_action
 from uptake.campaigns.models import Campaign, Participation
 from uptake.quality import rules
 from uptake.quality.models import (
@@ -45,7 +46,7 @@ from uptake.quality.models import (
     StaffMember,
 )
 from uptake.reports.actions import FieldError
-from uptake.reports.models import AuditEntry, Report
+from uptake.reports.models import Report
 from uptake.units.models import Unit
 
 RULES_VERSION = "1"  # change when the rules change: every peer group is checked again
@@ -80,18 +81,6 @@ def can_inspect(user, unit: Unit) -> bool:
 def can_edit_roster(user, unit: Unit) -> bool:
     """The unit's reporter, coordinators above it and admins keep its staff roster."""
     return profile_of(user).can_submit(unit)
-
-
-def _audit(user, action: str, object_type: str, object_id, before=None, after=None) -> None:
-    AuditEntry.objects.create(
-        at=timezone.now(),
-        actor=user,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        before=before,
-        after=after,
-    )
 
 
 # --- checking --------------------------------------------------------------------------------
@@ -367,7 +356,7 @@ def dismiss_flag(flag: Flag, *, user, reason: str) -> Flag:
         flag.dismissed_by = user
         flag.dismiss_reason = reason
         flag.save(update_fields=["dismissed_at", "dismissed_by", "dismiss_reason"])
-        _audit(
+        log_action(
             user,
             "flag.dismiss",
             "flag",
@@ -388,7 +377,7 @@ def restore_flag(flag: Flag, *, user) -> Flag:
         before = {**_flag_ref(flag), "dismissed": True, "reason": flag.dismiss_reason}
         flag.dismissed_at, flag.dismissed_by, flag.dismiss_reason = None, None, ""
         flag.save(update_fields=["dismissed_at", "dismissed_by", "dismiss_reason"])
-        _audit(
+        log_action(
             user, "flag.restore", "flag", flag.pk, before, {**_flag_ref(flag), "dismissed": False}
         )
     return flag
@@ -541,7 +530,7 @@ def record_inspection(campaign: Campaign, unit: Unit, *, user, **fields) -> Insp
         inspection = Inspection.objects.create(
             campaign=campaign, unit=unit, recorded_by=user, **cleaned
         )
-        _audit(
+        log_action(
             user,
             "inspection.record",
             "inspection",
@@ -565,7 +554,9 @@ def update_inspection(inspection: Inspection, *, user, **fields) -> Inspection:
         inspection.version += 1
         inspection.updated_at = timezone.now()
         inspection.save()
-        _audit(user, "inspection.update", "inspection", inspection.pk, before, inspection.as_dict())
+        log_action(
+            user, "inspection.update", "inspection", inspection.pk, before, inspection.as_dict()
+        )
     refresh_flags(inspection.campaign, inspection.unit)
     return inspection
 
@@ -659,7 +650,7 @@ def draw_sample(
             items=items,
             drawn_by=user,
         )
-        _audit(
+        log_action(
             user,
             "sample.draw",
             "sample",

@@ -26,10 +26,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from uptake.audit.models import log_action
 from uptake.campaigns.models import Campaign
 from uptake.lib.spreadsheet import unsafe_text
 from uptake.lib.text import fold
-from uptake.quality.actions import _audit, can_edit_roster
+from uptake.quality.actions import can_edit_roster
 from uptake.quality.models import StaffMember
 from uptake.reports.templatetags.uptake_extras import num
 from uptake.units.models import Unit
@@ -183,7 +184,7 @@ def save_staff_member(
             setattr(member, name, value)
         member.updated_at = timezone.now()
         member.save()
-        _audit(
+        log_action(
             user,
             "roster.update" if before else "roster.add",
             "staff_member",
@@ -198,7 +199,7 @@ def delete_staff_member(member: StaffMember, *, user) -> None:
     if not can_edit_roster(user, member.unit):
         raise PermissionDenied("unit outside the user's units")
     with transaction.atomic():
-        _audit(
+        log_action(
             user,
             "roster.remove",
             "staff_member",
@@ -452,7 +453,7 @@ def import_roster(
             batch_size=500,
         )
         after = _summary(campaign, unit)
-        _audit(
+        log_action(
             user,
             "roster.import",
             "roster",

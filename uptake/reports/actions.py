@@ -15,9 +15,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from uptake.accounts.models import profile_of
+from uptake.audit.models import audit_entry, log_action
 from uptake.campaigns.models import Campaign, Participation
 from uptake.lib import rawrows
-from uptake.reports.models import AuditEntry, Report, Revision
+from uptake.reports.models import Report, Revision
 from uptake.units.models import Unit
 
 FIELDS = ("with_smartphone", "installed")
@@ -429,8 +430,8 @@ def submit_report(
     # past day, rise above what a later day already reported.
     _raise_if(check_decrease(previous, cleaned, note) + check_later(later, cleaned, note))
 
-    def written(report: Report, before: dict | None) -> tuple[Revision, AuditEntry]:
-        """The revision row and the audit entry of ``report``'s latest revision."""
+    def written(report: Report, before: dict | None) -> tuple[Revision, dict]:
+        """The revision row of ``report``'s latest revision, and its audit entry's values."""
         revision = Revision(
             report=report,
             number=report.revision,
@@ -444,14 +445,14 @@ def submit_report(
             received_at=received_at,
             via=via,
         )
-        audit = AuditEntry(
-            at=now,
-            actor=user,
-            action="report.revise" if before else "report.submit",
-            object_type="report",
-            object_id=str(report.pk),
-            before=before,
-            after={
+        audit = {
+            "actor": user,
+            "action": "report.revise" if before else "report.submit",
+            "object_type": "report",
+            "object_id": report.pk,  # a new report's: set by insert_family
+            "at": now,
+            "before": before,
+            "after": {
                 "campaign": campaign.slug,
                 "unit": unit.code,
                 "date": day.isoformat(),
@@ -462,7 +463,7 @@ def submit_report(
                 "on_behalf": on_behalf,
                 "source": source,
             },
-        )
+        }
         return revision, audit
 
     if report is None:
@@ -481,7 +482,7 @@ def submit_report(
         revision, audit = written(report, None)
         # The report, its revision 1 and its audit entry together (one statement on
         # PostgreSQL, #7), or nothing when another submission created the report first.
-        children = [(revision, "report"), (audit, "object_id")]
+        children = [(revision, "report"), (audit_entry(**audit), "object_id")]
         if rawrows.insert_family(report, children, unique=("campaign", "unit", "date")):
             return report
     with transaction.atomic():
@@ -502,8 +503,9 @@ def submit_report(
         report.note = note
         report.submitted_at = now
         report.save(update_fields=["revision", "figures", "activities", "note", "submitted_at"])
-        for row in written(report, before):
-            rawrows.insert(row)
+        revision, audit = written(report, before)
+        rawrows.insert(revision)
+        log_action(**audit)
     return report
 
 

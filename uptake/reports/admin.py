@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from uptake.reports.models import AuditEntry, Report, Revision
+from uptake.reports.models import Report, Revision
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -34,10 +34,3 @@ class ReportAdmin(ReadOnlyAdmin):
     search_fields = ("unit__code", "unit__name", "unit__search_name")
     list_select_related = ("unit", "campaign")
     inlines = (RevisionInline,)
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ("at", "actor", "action", "object_type", "object_id")
-    list_filter = ("action", "object_type")
-    search_fields = ("object_id",)

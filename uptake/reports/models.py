@@ -1,4 +1,4 @@
-"""Daily reports, their revisions and the audit trail of every change to figures."""
+"""Daily reports and their revisions (the audit trail of every change is uptake.audit)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
 from uptake.campaigns.models import Campaign, Status
 from uptake.units.models import Unit
@@ -75,27 +74,3 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} #{self.number}"
-
-
-class AuditEntry(models.Model):
-    """Who changed what, when: before and after, for every change to reported figures."""
-
-    at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    action = models.CharField(max_length=64)
-    object_type = models.CharField(max_length=64)
-    object_id = models.CharField(max_length=64)
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField(null=True, blank=True)
-
-    class Meta:
-        verbose_name_plural = "audit entries"
-        indexes = [
-            # An object's history in the admin and on the unit page.
-            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"

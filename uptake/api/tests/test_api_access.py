@@ -9,7 +9,8 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from uptake.accounts.models import ApiToken
-from uptake.reports.models import AuditEntry, Report, Revision
+from uptake.audit.models import AuditEntry
+from uptake.reports.models import Report, Revision
 from uptake.test import NOW, VN, BaseTestCase, figures
 
 SUMMARY = "/api/v1/campaigns/bluezone-2020/summary"

@@ -38,12 +38,13 @@ from schemathesis import GenerationMode
 
 from uptake.api.api import api
 from uptake.api.models import IdempotencyKey
+from uptake.audit.models import AuditEntry
 from uptake.documents.actions import make_draft
 from uptake.fieldwork.models import Visit
 from uptake.fieldwork.tests.base import FieldworkTestCase
 from uptake.notify.messages import short_list
 from uptake.notify.models import Kind, Notification
-from uptake.reports.models import AuditEntry, Report, Revision
+from uptake.reports.models import Report, Revision
 from uptake.test import TODAY, VN
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))

@@ -12,11 +12,12 @@ from django.test import Client
 
 from uptake.api.idempotency import forget_old_keys
 from uptake.api.models import IdempotencyKey
+from uptake.audit.models import AuditEntry
 from uptake.fieldwork.models import Visit
 from uptake.fieldwork.tests.base import FieldworkTestCase
 from uptake.notify.scheduler import Scheduler
 from uptake.reports import actions
-from uptake.reports.models import AuditEntry, Report, Revision
+from uptake.reports.models import Report, Revision
 from uptake.reports.tests.threads import ThreadedTestCase
 from uptake.test import NOW, BaseTestCase, figures
 

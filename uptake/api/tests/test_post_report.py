@@ -6,7 +6,8 @@ from datetime import datetime
 
 from django.db import connection
 
-from uptake.reports.models import AuditEntry, Report, Revision
+from uptake.audit.models import AuditEntry
+from uptake.reports.models import Report, Revision
 from uptake.test import VN, BaseTestCase, figures
 
 URL = "/api/v1/reports"

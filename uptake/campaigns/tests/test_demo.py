@@ -18,6 +18,7 @@ from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from uptake.accounts.models import Profile, Role
+from uptake.audit.models import AuditEntry
 from uptake.campaigns.loader import load_campaign, parse, read_file
 from uptake.campaigns.models import Campaign, Coordination, Participation, Status
 from uptake.campaigns.scope import Scope
@@ -26,7 +27,7 @@ from uptake.fieldwork import access
 from uptake.fieldwork.models import Outcome, Team, Visit
 from uptake.quality.models import Flag, Inspection, Sample
 from uptake.reports.actions import submit_report
-from uptake.reports.models import AuditEntry, Report, Revision
+from uptake.reports.models import Report, Revision
 from uptake.test import VN, VerifiedClient, campaign_data, figures
 from uptake.units.models import Unit
 

@@ -4,10 +4,10 @@ import json
 
 import time_machine
 
+from uptake.audit.models import AuditEntry
 from uptake.documents.actions import make_draft
 from uptake.documents.models import Compilation, State
 from uptake.documents.tests.base import START, DocumentsTestCase, at
-from uptake.reports.models import AuditEntry
 from uptake.test import TODAY
 
 URL = "/api/v1/campaigns/bluezone-hong-ngu/compilations/2020-08-17/approve"

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from uptake.audit.models import AuditEntry
 from uptake.documents.actions import (
     CompilationError,
     CompilationLocked,
@@ -14,7 +15,6 @@ from uptake.documents.actions import (
 )
 from uptake.documents.models import Compilation, State
 from uptake.documents.tests.base import START, DocumentsTestCase
-from uptake.reports.models import AuditEntry
 from uptake.test import TODAY
 
 

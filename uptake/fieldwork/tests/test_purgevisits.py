@@ -10,12 +10,12 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from uptake.audit.models import AuditEntry
 from uptake.fieldwork.actions import purge_visit_details
 from uptake.fieldwork.models import Visit
 from uptake.fieldwork.progress import visit_totals
 from uptake.fieldwork.tests.base import FieldworkTestCase
 from uptake.notify.scheduler import Scheduler
-from uptake.reports.models import AuditEntry
 from uptake.test import NOW, VN
 
 END = date(2020, 8, 31)  # the test campaign's last day

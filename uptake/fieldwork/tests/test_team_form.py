@@ -3,9 +3,9 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 
 from uptake.accounts.models import Role
+from uptake.audit.models import AuditEntry
 from uptake.fieldwork.models import Team
 from uptake.fieldwork.tests.base import FieldworkTestCase
-from uptake.reports.models import AuditEntry
 
 NEW = "/c/bluezone-2020/fieldwork/870-TTT/teams/new/"
 

@@ -13,9 +13,9 @@ from django.test import override_settings
 from django.utils import translation
 
 from uptake.accounts.models import Profile
+from uptake.audit.models import AuditEntry
 from uptake.imports import accounts
 from uptake.imports.models import AccountImport, Contact
-from uptake.reports.models import AuditEntry
 from uptake.test import BaseTestCase
 
 GOOD = (

@@ -6,8 +6,9 @@ from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 
+from uptake.audit.models import AuditEntry
 from uptake.lib import rawrows
-from uptake.reports.models import AuditEntry, Report, Revision
+from uptake.reports.models import Report, Revision
 from uptake.test import NOW, TODAY, BaseTestCase, figures
 
 REPORT = rawrows.Columns(Report, "r")

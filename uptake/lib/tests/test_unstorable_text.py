@@ -10,10 +10,11 @@ import json
 
 from django.test import SimpleTestCase
 
+from uptake.audit.models import AuditEntry
 from uptake.fieldwork.models import Visit
 from uptake.fieldwork.tests.base import FieldworkTestCase
 from uptake.lib.guards import first_unstorable, unstorable
-from uptake.reports.models import AuditEntry, Report
+from uptake.reports.models import Report
 from uptake.test import figures
 
 REPORT = (

@@ -21,6 +21,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from uptake.api.models import IdempotencyKey
+from uptake.audit.models import AuditEntry
 from uptake.documents.actions import make_draft
 from uptake.fieldwork.models import Team, Visit
 from uptake.fieldwork.tests.base import FieldworkTestCase
@@ -30,7 +31,7 @@ from uptake.quality.models import StaffMember
 from uptake.quality.roster import import_roster
 from uptake.quality.tests.helpers import GOOD_ROWS, xlsx
 from uptake.reports.actions import submit_report
-from uptake.reports.models import AuditEntry, Report, Revision
+from uptake.reports.models import Report, Revision
 from uptake.reports.tests.threads import ThreadedTestCase
 from uptake.test import TODAY, figures
 from uptake.units.models import Unit
@@ -285,7 +286,7 @@ class BackupWhileSubmittingTestCase(ThreadedTestCase):
         for pk, fields in reports.items():
             self.assertEqual(sorted(revisions[pk]), list(range(1, fields["revision"] + 1)))
         audited = [
-            o for o in by_model["reports.auditentry"] if o["fields"]["object_type"] == "report"
+            o for o in by_model["audit.auditentry"] if o["fields"]["object_type"] == "report"
         ]
         self.assertEqual(len(audited), len(by_model["reports.revision"]))
         self.assertEqual(read_backup(path)["objects"], summary.objects)

@@ -6,10 +6,10 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 
+from uptake.audit.models import AuditEntry
 from uptake.quality.actions import QualityInvalid, check_quality, dismiss_flag, restore_flag
 from uptake.quality.models import Flag
 from uptake.quality.tests.helpers import quality_case
-from uptake.reports.models import AuditEntry
 from uptake.test import NOW, BaseTestCase
 
 

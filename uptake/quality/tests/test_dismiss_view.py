@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from uptake.audit.models import AuditEntry
 from uptake.quality.models import Flag
 from uptake.quality.tests.helpers import english, quality_case, some_flags
-from uptake.reports.models import AuditEntry
 from uptake.test import BaseTestCase
 
 

@@ -7,10 +7,10 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
 
+from uptake.audit.models import AuditEntry
 from uptake.quality.actions import QualityInvalid, draw_items, draw_sample
 from uptake.quality.models import Sample, StaffMember
 from uptake.quality.tests.helpers import quality_case
-from uptake.reports.models import AuditEntry
 from uptake.test import VN, BaseTestCase
 
 

@@ -9,10 +9,10 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
+from uptake.audit.models import AuditEntry
 from uptake.quality.models import StaffMember
 from uptake.quality.roster import RosterInvalid, import_roster
 from uptake.quality.tests.helpers import GOOD_ROWS, quality_case, xlsx
-from uptake.reports.models import AuditEntry
 from uptake.test import BaseTestCase
 
 

@@ -6,10 +6,10 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 
+from uptake.audit.models import AuditEntry
 from uptake.quality.actions import QualityInvalid, record_inspection, update_inspection, verdict
 from uptake.quality.models import Inspection, Method
 from uptake.quality.tests.helpers import quality_case
-from uptake.reports.models import AuditEntry
 from uptake.test import BaseTestCase, figures
 
 

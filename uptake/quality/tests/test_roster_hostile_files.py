@@ -16,10 +16,10 @@ import zipfile
 
 from django.utils import translation
 
+from uptake.audit.models import AuditEntry
 from uptake.quality.models import StaffMember
 from uptake.quality.roster import RosterInvalid, import_roster
 from uptake.quality.tests.helpers import GOOD_ROWS, english, quality_case, xlsx
-from uptake.reports.models import AuditEntry
 from uptake.test import BaseTestCase
 
 ROW = b'<row r="2"><c r="A2" t="inlineStr"><is><t>Nguyen Van An</t></is></c></row>'

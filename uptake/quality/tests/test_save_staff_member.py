@@ -6,10 +6,10 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 
+from uptake.audit.models import AuditEntry
 from uptake.quality.models import StaffMember
 from uptake.quality.roster import RosterInvalid, delete_staff_member, save_staff_member
 from uptake.quality.tests.helpers import quality_case
-from uptake.reports.models import AuditEntry
 from uptake.test import BaseTestCase
 
 

@@ -14,9 +14,10 @@ from unittest import mock
 
 from django.db import connection
 
+from uptake.audit.models import AuditEntry
 from uptake.reports import actions
 from uptake.reports.actions import submit_report
-from uptake.reports.models import AuditEntry, Report, Revision
+from uptake.reports.models import Report, Revision
 from uptake.reports.tests.threads import ThreadedTestCase
 from uptake.test import TODAY, figures
 

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import override_settings
 from django.utils import translation
 
+from uptake.audit.models import AuditEntry
 from uptake.campaigns.loader import load_campaign
 from uptake.campaigns.models import Status
 from uptake.reports.actions import (
@@ -18,7 +19,7 @@ from uptake.reports.actions import (
     recent_reports,
     submit_report,
 )
-from uptake.reports.models import AuditEntry, Report, Revision
+from uptake.reports.models import Report, Revision
 from uptake.test import NOW, TODAY, VN, BaseTestCase, campaign_data, figures
 
 UTC = ZoneInfo("UTC")

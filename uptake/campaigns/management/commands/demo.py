@@ -39,6 +39,7 @@ from django.utils import timezone
 
 from uptake.accounts.models import Profile, Role
 from uptake.accounts.twofactor import DEMO_SECRET, demo_device
+from uptake.audit.models import AuditEntry
 from uptake.campaigns.loader import load_campaign, read_file
 from uptake.campaigns.models import Campaign, Status
 from uptake.documents.actions import approve_compilation, make_draft, write_text
@@ -49,7 +50,7 @@ from uptake.quality.actions import draw_sample, record_inspection
 from uptake.quality.models import Inspection, Method, Sample
 from uptake.quality.stats import wilson_interval
 from uptake.reports.actions import submit_report
-from uptake.reports.models import AuditEntry, Report
+from uptake.reports.models import Report
 from uptake.units.models import Unit
 
 SOURCE = settings.BASE_DIR / "campaigns" / "bluezone-hong-ngu-2020.yaml"
