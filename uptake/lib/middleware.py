@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import math
+import time
+
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_client_ip_address, get_cool_off
 from django.conf import settings
+from django.core.cache import cache
+from django.http import JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
 
 def chosen_language(request) -> str:
@@ -35,4 +43,83 @@ class LanguageMiddleware:
         # The same URL is served in another language when the language cookie differs.
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store, private`` on every API answer and every page or file served
+    to someone logged in (rosters, roster.xlsx, sample checklists, visits, reports): nothing
+    personal is kept by the browser's cache or a proxy after log-out, on a shared office
+    computer (#15). A response that says how it may be cached (the service worker, the
+    manifest: the same for everybody) keeps its own header. After AuthenticationMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.has_header("Cache-Control"):
+            return response
+        user = getattr(request, "user", None)
+        if request.path_info.startswith("/api/") or (user is not None and user.is_authenticated):
+            response["Cache-Control"] = "no-store, private"
+        return response
+
+
+# Invalid bearer tokens are counted by django-axes under this name, per address, within
+# AXES_COOLOFF_MINUTES, like wrong passwords; they are seen in Django's admin (Axes › Access
+# attempts), where deleting the address's row lifts the lockout.
+BAD_TOKEN_USERNAME = "(API token)"
+
+
+class BadTokenThrottleMiddleware:
+    """An address that sent API_BAD_TOKEN_LIMIT invalid API tokens within AXES_COOLOFF_MINUTES
+    is refused (429, with Retry-After) until they are older than that, before any token it
+    sends is looked up: guessing tokens is throttled like guessing passwords (#15). Only
+    requests that carry an ``Authorization`` header count; a missing one is the usual 401.
+    The limit is higher than the log-in form's: one office's scripts share an address, and a
+    token of 43 random characters is not guessed, only tried in bulk."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.API_BAD_TOKEN_LIMIT
+        if (
+            limit <= 0
+            or not request.path_info.startswith("/api/")
+            or "HTTP_AUTHORIZATION" not in request.META
+        ):
+            return self.get_response(request)
+        # The lock is a cache entry (no query on the way of every API call); the count is
+        # django-axes' (a query only after a 401).
+        key = f"api-bad-token-lock:{get_client_ip_address(request)}"
+        until = cache.get(key)
+        if until is not None and until > time.time():
+            return self.locked(until)
+        response = self.get_response(request)
+        if response.status_code == 401:
+            credentials = {settings.AXES_USERNAME_FORM_FIELD: BAD_TOKEN_USERNAME}
+            AxesProxyHandler.user_login_failed(
+                sender=BadTokenThrottleMiddleware, credentials=credentials, request=request
+            )
+            if AxesProxyHandler.get_failures(request, credentials) >= limit:
+                cool_off = get_cool_off(request)
+                seconds = max(1, int(cool_off.total_seconds())) if cool_off else 60
+                until = time.time() + seconds
+                cache.set(key, until, timeout=seconds)
+                return self.locked(until)
+        return response
+
+    @staticmethod
+    def locked(until: float):
+        seconds = max(1, math.ceil(until - time.time()))
+        message = _(
+            "Too many invalid tokens from this address: try again in %(minutes)s minutes."
+        ) % {"minutes": max(1, math.ceil(seconds / 60))}
+        response = JsonResponse(
+            {"errors": [{"field": "authorization", "message": message}]}, status=429
+        )
+        response["Retry-After"] = str(seconds)
+        response["Cache-Control"] = "no-store"
         return response

@@ -52,14 +52,22 @@ class ReportInvalid(Exception):
         self.errors = errors
 
 
-def whole_number(value) -> int | None:
-    """``value`` as a whole number ≥ 0, or None when it is not one."""
+def whole_number(value, max_digits: int = 15) -> int | None:
+    """``value`` as a whole number ≥ 0, or None when it is not one.
+
+    At most ``max_digits`` digits (no count of people comes near): a string of 5,000 digits
+    is refused before ``int()``, which fails past 4,300 digits (a 500, #15), and a number too
+    large for any column is refused as well.
+    """
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value if value >= 0 else None
-    if isinstance(value, str) and WHOLE_TEXT.match(value.strip()):
-        return int(re.sub(r"\D", "", value))
+        return value if 0 <= value < 10**max_digits else None
+    if not isinstance(value, str) or len(value) > 2 * max_digits + 64:
+        return None  # longer than any figure written with separators and spaces around
+    if WHOLE_TEXT.match(value.strip()):
+        digits = re.sub(r"\D", "", value)
+        return int(digits) if len(digits) <= max_digits else None
     return None
 
 

@@ -13,6 +13,11 @@ derandomised so that every run of ``make test`` sends the same requests). To loo
 ``FUZZ_EXAMPLES=300 FUZZ_RANDOM=1 FUZZ_VERBOSE=1`` (new examples each run, and the statuses
 each operation reached).
 
+Besides, ``HostileRequestTestCase`` sends what no schema describes (#15): JSON nested 990 or
+100,000 deep (a RecursionError before authentication), figures and activity counts of 5,000
+digits sent as text (int() refuses past 4,300 digits), and a NUL in a URL's path (PostgreSQL's
+DataError); each got a 500 before.
+
 What it found, on PostgreSQL: a NUL character in a report's note, a visit's household label or
 note, or a search (``GET /api/v1/units?q=%00``) made the database fail with a 500 ("PostgreSQL
 text fields cannot contain NUL"), and so would an unpaired surrogate (``"\\ud800"`` in JSON).
@@ -74,6 +79,8 @@ NUMBER = st.one_of(
     st.integers(-3, 6000),
     st.integers(-(2**70), 2**70),
     st.sampled_from(["5.200", "5,200", "5 200", " 12 ", "1e3", "١٢", "", "0x10"]),
+    # Past int()'s 4,300 digits: a ValueError, a 500, before #15.
+    st.sampled_from(["9" * 5000, "1" + ".000" * 1500, " " * 3000 + "7"]),
     st.floats(allow_nan=True, allow_infinity=True),
     st.none(),
     st.booleans(),
@@ -347,3 +354,108 @@ class FuzzApiTestCase(FieldworkTestCase):
             self.assert_whole(f"{operation.label}: {request}")
 
         one()
+
+
+class HostileRequestTestCase(FieldworkTestCase):
+    """What the schema cannot generate: each answer is a refusal in the API's usual form (or
+    the site's error page), never a 500, and nothing is stored (#15)."""
+
+    def setUp(self):
+        super().setUp()
+        self.client.cookies.load({"django_language": "en"})
+        self.client.raise_request_exception = False
+
+    def post(self, url: str, body: str, **headers):
+        return self.client.post(url, body, content_type="application/json", **headers)
+
+    def assert_refused(self, response, status: int, field: str | None = None):
+        self.assertEqual(response.status_code, status, response.content[:300])
+        errors = response.json()["errors"]
+        if field is not None:
+            self.assertEqual(errors[0]["field"], field)
+        self.assertTrue(errors[0]["message"])
+
+    def test_json_nested_990_deep_is_refused_before_authentication(self):
+        body = '{"a":' * 990 + "1" + "}" * 990
+        response = self.post("/api/v1/visits", body)
+        self.assert_refused(response, 422)
+        self.assertIn("nested too deeply", response.json()["errors"][0]["message"])
+        self.assertFalse(Visit.objects.exists())
+
+    def test_a_hundred_thousand_open_brackets_are_refused(self):
+        response = self.post("/api/v1/reports", "[" * 100_000, **self.bearer(self.lan))
+        self.assert_refused(response, 422, "body")
+        self.assertEqual(Report.objects.count(), 0)
+
+    def test_json_33_deep_is_refused_and_32_deep_is_read(self):
+        deep = {"campaign": "bluezone-2020", "unit": "870-TTT", "date": TODAY.isoformat()}
+        nested = 1
+        for _ in range(31):
+            nested = {"x": nested}
+        response = self.post(
+            "/api/v1/reports", json.dumps({**deep, "figures": nested}), **self.bearer(self.lan)
+        )
+        self.assertEqual(response.status_code, 422)  # read, and refused by the API's checks
+        self.assertNotIn("nested too deeply", response.content.decode())
+        response = self.post(
+            "/api/v1/reports",
+            json.dumps({**deep, "figures": {"x": nested}}),
+            **self.bearer(self.lan),
+        )
+        self.assert_refused(response, 422, "figures.x" + ".x" * 30)
+
+    def test_a_figure_of_5000_digits_in_text_is_refused_on_its_field(self):
+        for value in ("9" * 5000, "1" + ".000" * 1500, "9" * 16):
+            with self.subTest(digits=len(value)):
+                body = {
+                    "campaign": "bluezone-2020",
+                    "unit": "870-TTT",
+                    "date": TODAY.isoformat(),
+                    "figures": {
+                        "staff": {"with_smartphone": 41, "installed": value},
+                        "residents": {"with_smartphone": 5200, "installed": 2950},
+                    },
+                }
+                response = self.post("/api/v1/reports", json.dumps(body), **self.bearer(self.lan))
+                self.assert_refused(response, 422, "figures.staff.installed")
+        self.assertEqual(Report.objects.count(), 0)
+
+    def test_an_activity_count_of_5000_digits_is_refused_on_its_field(self):
+        body = {
+            "campaign": "bluezone-2020",
+            "unit": "870-TTT",
+            "date": TODAY.isoformat(),
+            "figures": {
+                "staff": {"with_smartphone": 41, "installed": 39},
+                "residents": {"with_smartphone": 5200, "installed": 2950},
+            },
+            "activities": {"broadcasts": "7" * 5000},
+        }
+        response = self.post("/api/v1/reports", json.dumps(body), **self.bearer(self.lan))
+        self.assert_refused(response, 422, "activities.broadcasts")
+        self.assertEqual(Report.objects.count(), 0)
+
+    def test_a_visit_count_of_5000_digits_is_refused(self):
+        response = self.post(
+            "/api/v1/visits",
+            json.dumps(self.payload(smartphones="9" * 5000)),
+            **self.bearer(self.lan),
+        )
+        self.assertEqual(response.status_code, 422, response.content[:300])
+        self.assertFalse(Visit.objects.exists())
+
+    def test_a_nul_in_a_path_is_refused_on_every_database(self):
+        self.client.force_login(self.lan)
+        for url in (
+            "/c/bluezone-2020/units/870-TTT%00/",
+            "/c/bluezone-2020%00/",
+            "/api/v1/campaigns/bluezone-2020/units/870%00/reports",
+            "/api/v1/campaigns/bluezone%00/summary",
+        ):
+            with self.subTest(url=url):
+                response = self.client.get(url, **self.bearer(self.lan))
+                self.assertEqual(response.status_code, 400, response.content[:300])
+                if url.startswith("/api/"):
+                    self.assert_refused(response, 400, "path")
+                else:
+                    self.assertContains(response, "cannot be stored", status_code=400)
