@@ -84,6 +84,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "uptake.accounts.middleware.TwoFactorMiddleware",
+    # Cache-Control: no-store on the API and on every page of someone logged in (#15).
+    "uptake.lib.middleware.NoStoreMiddleware",
+    # Invalid API tokens locked out per address like wrong passwords (django-axes, #15).
+    "uptake.lib.middleware.BadTokenThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out log-in into the lockout page.
@@ -289,6 +293,11 @@ if SMS_MAX_PARTS < 1:
 SMS_RATE_PER_SECOND = _envrate("SMS_RATE_PER_SECOND")
 EMAIL_RATE_PER_SECOND = _envrate("EMAIL_RATE_PER_SECOND")
 CHANNEL_TIMEOUT = envint("CHANNEL_TIMEOUT", "10")  # seconds for Zalo's and the SMS provider's API
+# Webhooks go to https:// addresses that resolve to public IP addresses only (no loopback,
+# private, link-local or cloud metadata address), checked when the campaign file is loaded and
+# again when sending (uptake/lib/netguard.py). true: plain http:// and private addresses too,
+# for development and tests against a local listener.
+WEBHOOK_ALLOW_PRIVATE = envbool("WEBHOOK_ALLOW_PRIVATE", "false")
 
 # The cache holds the API's rate-limit counters: in memory by default (one process), Redis
 # when REDIS_URL (or CACHE_URL) is set, so that several gunicorn workers share the counts.
@@ -311,6 +320,9 @@ else:
     raise ValueError(f"REDIS_URL/CACHE_URL must be redis://..., not {CACHE_URL!r}")
 # API requests per token per minute; more are answered 429 with Retry-After.
 API_RATE_LIMIT = envint("API_RATE_LIMIT", "120")
+# Invalid API tokens from one address within AXES_COOLOFF_MINUTES before it gets 429 (0: no
+# limit); counted by django-axes like wrong passwords (uptake/lib/middleware.py).
+API_BAD_TOKEN_LIMIT = envint("API_BAD_TOKEN_LIMIT", "100")
 
 # Headers of every response (see `manage.py check --deploy`).
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, ValidationError
 from pydantic import field_validator, model_validator
@@ -176,12 +177,14 @@ class WebhookSpec(Strict):
 
     @field_validator("url")
     @classmethod
-    def http_url(cls, value: str) -> str:
-        from urllib.parse import urlsplit
+    def public_https_url(cls, value: str) -> str:
+        """https:// to a public address (#15); sending checks again after resolving the name."""
+        from uptake.lib.netguard import UnsafeAddress, check_url
 
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError('give an http:// or https:// address, e.g. "https://example.org/hook"')
+        try:
+            check_url(value, resolve=False)
+        except UnsafeAddress as exc:
+            raise ValueError(str(exc)) from None
         return value
 
     @field_validator("secret")
@@ -301,6 +304,7 @@ def walk(units: list[UnitSpec], path: str = "units", parent: UnitSpec | None = N
 
 def _check_tree(spec: CampaignSpec) -> None:
     seen: dict[str, str] = {}
+    folded: dict[str, tuple[str, str]] = {}  # lower-cased code: (code, where)
     for where, unit, parent in walk(spec.units):
         if unit.households is not None and unit.kind != Unit.Kind.HAMLET:
             raise CampaignFileError(f"{where}.households", "only a hamlet has households")
@@ -311,7 +315,15 @@ def _check_tree(spec: CampaignSpec) -> None:
             raise CampaignFileError(f"{where}.kind", "a hamlet lies under a commune, town or ward")
         if unit.code in seen:
             raise CampaignFileError(f"{where}.code", f"{unit.code!r} is already used at {seen[unit.code]}")
+        # Codes that differ only in case ("KA", "ka") are one code to people, and were one to
+        # SQLite's LIKE (#15): refused, like a code used twice.
+        same = folded.get(unit.code.lower())
+        if same is not None:
+            raise CampaignFileError(
+                f"{where}.code", f"{unit.code!r} differs only in case from {same[0]!r} at {same[1]}"
+            )
         seen[unit.code] = where
+        folded[unit.code.lower()] = (unit.code, where)
         for key in unit.reports:
             if key not in spec.groups:
                 raise CampaignFileError(f"{where}.reports", f"unknown group {key!r}")
@@ -566,6 +578,7 @@ def _upsert_units(spec: CampaignSpec) -> dict[str, Unit]:
     units: dict[str, Unit] = {}
     for i in range(0, len(codes), BATCH):
         units.update((u.code, u) for u in Unit.objects.filter(code__in=codes[i : i + BATCH]))
+    _check_stored_case(nodes)
     top_parent = _top_parent(spec, units)
     _check_no_move(nodes, units)
     levels: dict[int, list[tuple[UnitSpec, UnitSpec | None]]] = {}
@@ -601,6 +614,27 @@ def _upsert_units(spec: CampaignSpec) -> dict[str, Unit]:
             if child.code not in units:
                 child.save()
     return units
+
+
+def _check_stored_case(nodes: list) -> None:
+    """Refuse a code that differs only in case from a unit already stored ("ka" when "KA" is):
+    two such units would be one to people, and their subtrees were one to SQLite (#15)."""
+    wanted = {node.code.lower(): (where, node.code) for where, node, _parent in nodes}
+    keys = list(wanted)
+    for i in range(0, len(keys), BATCH):
+        stored = (
+            Unit.objects.annotate(folded=Lower("code"))
+            .filter(folded__in=keys[i : i + BATCH])
+            .values_list("code", flat=True)
+        )
+        for code in stored:
+            where, given = wanted.get(code.lower(), (None, code))
+            if where is not None and given != code:
+                raise CampaignFileError(
+                    f"{where}.code",
+                    f"{given!r} differs only in case from the stored unit {code!r}; "
+                    f"write it {code!r}",
+                )
 
 
 def _stored_parent_code(unit: Unit) -> str | None:
