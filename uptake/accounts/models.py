@@ -136,7 +136,21 @@ def profile_of(user) -> Profile:
 
 
 class ApiToken(models.Model):
-    """A bearer token for the API. Only its SHA-256 is stored; the token is shown once."""
+    """A bearer token for the API. Only its SHA-256 is stored; the token is shown once.
+
+    A token a user minted on their account page is revoked when their role or units change
+    (#15): it was made for what they could do then, and an API token skips the second step of
+    log-in that a promotion to coordinator brings. ``manage.py apitoken``'s tokens, the
+    operator's for scripts, are kept.
+    """
+
+    class Source(models.TextChoices):
+        WEB = "web", _("account page")
+        COMMAND = "command", _("manage.py apitoken")
+
+    class Revoked(models.TextChoices):
+        BY_USER = "user", _("by its owner")
+        ACCESS_CHANGED = "access", _("role or units changed")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     prefix = models.CharField(max_length=8)
@@ -145,6 +159,12 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # Where it was made. Tokens made before this field: "web", so that a change of role
+    # revokes them too (the operator can give a script a new one with `manage.py apitoken`).
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.WEB)
+    revoked_reason = models.CharField(max_length=8, choices=Revoked.choices, blank=True)
+    # Revoked because of a change the user did not make: told at their next log-in, once.
+    notice_pending = models.BooleanField(default=False)
 
     # ``last_used_at`` is written at most once a minute per token: the account page shows it
     # to the minute, and a script's every call need not write (#7).
@@ -161,11 +181,15 @@ class ApiToken(models.Model):
         return hashlib.sha256(token.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user, days: int | None = 365) -> str:
+    def issue(cls, user, days: int | None = 365, source: str = Source.WEB) -> str:
         token = "upt_" + secrets.token_urlsafe(32)
         expires = timezone.now() + timedelta(days=days) if days else None
         cls.objects.create(
-            user=user, prefix=token[4:12], key_hash=cls.hash(token), expires_at=expires
+            user=user,
+            prefix=token[4:12],
+            key_hash=cls.hash(token),
+            expires_at=expires,
+            source=source,
         )
         return token
 
@@ -209,7 +233,19 @@ class ApiToken(models.Model):
     def revoke(self) -> None:
         if self.revoked_at is None:
             self.revoked_at = timezone.now()
-            self.save(update_fields=["revoked_at"])
+            self.revoked_reason = self.Revoked.BY_USER
+            self.save(update_fields=["revoked_at", "revoked_reason"])
+
+    @classmethod
+    def revoke_web_tokens(cls, user_id: int) -> int:
+        """Revoke the live tokens ``user_id`` minted on the web (their role or units changed);
+        how many. Told at their next log-in (``notice_pending``)."""
+        now = timezone.now()
+        return (
+            cls.objects.filter(user_id=user_id, source=cls.Source.WEB, revoked_at__isnull=True)
+            .filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now))
+            .update(revoked_at=now, revoked_reason=cls.Revoked.ACCESS_CHANGED, notice_pending=True)
+        )
 
 
 @functools.cache

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
 from django.contrib.messages.views import SuccessMessageMixin
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -84,11 +87,33 @@ def token_revoke(request, pk: int):
 
 
 class PasswordChange(SuccessMessageMixin, auth_views.PasswordChangeView):
-    """Django's password change, checked by AUTH_PASSWORD_VALIDATORS; the session stays."""
+    """Django's password change, checked by AUTH_PASSWORD_VALIDATORS; the session stays.
+
+    A wrong current password counts as a wrong password at log-in (django-axes, one user name
+    from one address), and the same lockout stops both (#15): a session left open on a
+    shared computer cannot be used to guess the password.
+    """
 
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("account")
     success_message = gettext_lazy("Your password was changed.")
+
+    def _credentials(self) -> dict:
+        return {settings.AXES_USERNAME_FORM_FIELD: self.request.user.get_username()}
+
+    def post(self, request, *args, **kwargs):
+        if AxesProxyHandler.is_locked(request, self._credentials()):
+            return lockout(request, credentials=self._credentials())
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if form.has_error("old_password", "password_incorrect"):
+            user_login_failed.send(
+                sender=type(self), credentials=self._credentials(), request=self.request
+            )
+            if getattr(self.request, "axes_locked_out", False):
+                return lockout(self.request, credentials=self._credentials())
+        return super().form_invalid(form)
 
 
 # --- the second factor ---------------------------------------------------------------------

@@ -86,6 +86,17 @@ class HamletsField(forms.ModelMultipleChoiceField):
         return hamlet.name
 
 
+LOGIN_MAX = 150  # Django's user name
+
+
+def member_login(commune: Unit, name: str) -> str:
+    """A new volunteer's login: the commune's code, a dot, the name typed ("870-ttt.hoa.doan"),
+    in lower case. Logins made from a team form are the commune's own: checking whether one is
+    free says nothing about the users of other units (#15)."""
+    prefix = re.sub(r"[^\w.@+-]", "", commune.code).lower()
+    return f"{prefix}.{name}".lower()
+
+
 class TeamForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     organisations = forms.MultipleChoiceField(
@@ -110,16 +121,17 @@ class TeamForm(forms.Form):
         label=_("New members"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off"}),
-        help_text=_(
-            "One per line: a login name, then optionally a comma and the person's name "
-            '("hoa.doan, Trần Thị Hoa"). Each gets a password shown once, and sees only '
-            "the team's hamlets."
-        ),
     )
 
     def __init__(self, *args, campaign, commune: Unit, team: Team | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.campaign, self.commune, self.team = campaign, commune, team
+        self.fields["new_members"].help_text = _(
+            "One per line: a short name for the login, then optionally a comma and the "
+            "person's name (\"hoa.doan, Trần Thị Hoa\"). The login starts with the commune's "
+            'code ("%(example)s"). Each gets a password shown once, and sees only the team\'s '
+            "hamlets."
+        ) % {"example": member_login(commune, "hoa.doan")}
         self.fields["hamlets"].queryset = Unit.objects.filter(
             parent=commune, kind=Unit.Kind.HAMLET
         ).order_by("path")
@@ -161,12 +173,22 @@ class TeamForm(forms.Form):
                 ) from None
             if re.fullmatch(r"\d+", username):
                 raise ValidationError(_("%(name)s: not only digits."), params={"name": username})
-            if get_user_model().objects.filter(username__iexact=username).exists():
+            login = member_login(self.commune, username)
+            if len(login) > LOGIN_MAX:
+                raise ValidationError(_("%(name)s: too long."), params={"name": username})
+            # Within the commune's own logins (#15): the answer never says whether a name is
+            # used elsewhere, nor by whom.
+            taken = get_user_model().objects.filter(username__iexact=login).first()
+            if taken is not None:
+                if self.fields["members"].queryset.filter(pk=taken.pk).exists():
+                    raise ValidationError(
+                        _("%(name)s is already taken: tick the person in the list above."),
+                        params={"name": login},
+                    )
                 raise ValidationError(
-                    _("%(name)s is already taken: tick the person in the list above."),
-                    params={"name": username},
+                    _("%(name)s cannot be used: choose another name."), params={"name": username}
                 )
-            people.append((username, full_name.strip()))
+            people.append((login, full_name.strip()))
         if len({u.lower() for u, _n in people}) != len(people):
             raise ValidationError(_("A login name is given twice."))
         return people

@@ -60,11 +60,11 @@ class TeamFormTestCase(FieldworkTestCase):
         self.client.force_login(self.lan)
         response = self.client.post(NEW, self.form(new_members="thu.tran, Trần Thị Thu\n\n"))
         self.assertEqual(response.status_code, 200)
-        thu = get_user_model().objects.get(username="thu.tran")
+        thu = get_user_model().objects.get(username="870-ttt.thu.tran")
         self.assertEqual(thu.get_full_name(), "Trần Thị Thu")
         self.assertEqual(thu.profile.role, Role.VIEWER)
         self.assertFalse(thu.profile.units.exists())
-        password = dict((m.username, p) for m, p in response.context["new"])["thu.tran"]
+        password = dict((m.username, p) for m, p in response.context["new"])["870-ttt.thu.tran"]
         self.assertTrue(thu.check_password(password))
         self.assertContains(response, password)
         self.assertIn(thu, Team.objects.get(name="Tổ 2 · Hội Phụ nữ").members.all())
@@ -73,11 +73,35 @@ class TeamFormTestCase(FieldworkTestCase):
         self.client.force_login(self.lan)
         response = self.client.post(NEW, self.form(name="Tổ 1"))
         self.assertIn("name", response.context["form"].errors)
-        response = self.client.post(NEW, self.form(new_members="tuan"))
-        self.assertIn("new_members", response.context["form"].errors)
+        self.make_user("870-ttt.thu", "viewer", "870-TTT")
+        self.client.cookies.load({"django_language": "en"})
+        response = self.client.post(NEW, self.form(new_members="Thu"))
+        self.assertIn(
+            "870-ttt.thu is already taken: tick the person in the list above.",
+            response.context["form"].errors["new_members"],
+        )
         response = self.client.post(NEW, self.form(new_members="chi lan"))
         self.assertIn("new_members", response.context["form"].errors)
         self.assertEqual(Team.objects.count(), 1)
+
+    def test_it_says_nothing_of_the_logins_of_other_units(self):
+        """#15: "padmin đã được sử dụng" answered for any user name anywhere, in any case."""
+        self.client.cookies.load({"django_language": "en"})
+        self.client.force_login(self.lan)
+        self.make_user("padmin", "admin")
+        response = self.client.post(NEW, self.form(new_members="PAdmin\ntuan"))
+        self.assertEqual(response.status_code, 200)
+        logins = sorted(m.username for m, _p in response.context["new"])
+        self.assertEqual(logins, ["870-ttt.padmin", "870-ttt.tuan"])
+        self.assertTrue(get_user_model().objects.filter(username="padmin").exists())
+        # A login of the commune's form made for someone outside it (by an admin): refused
+        # without saying whose it is.
+        self.make_user("870-ttt.hai", "reporter", "869-TH")
+        response = self.client.post(NEW, self.form(name="Tổ 3", new_members="hai"))
+        errors = response.context["form"].errors["new_members"]
+        self.assertEqual(errors, ["hai cannot be used: choose another name."])
+        self.assertNotContains(response, "870-ttt.hai")
+        self.assertNotContains(response, "869-TH")
 
     def test_it_offers_only_the_communes_hamlets(self):
         self.client.force_login(self.lan)

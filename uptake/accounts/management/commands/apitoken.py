@@ -19,6 +19,6 @@ class Command(BaseCommand):
             raise CommandError(f"no active user {username!r}")
         if days < 0:
             raise CommandError("--days must be 0 or more")
-        token = ApiToken.issue(user, days=days or None)
+        token = ApiToken.issue(user, days=days or None, source=ApiToken.Source.COMMAND)
         self.stdout.write(f"token for {username} (shown once, keep it secret):")
         self.stdout.write(token)
