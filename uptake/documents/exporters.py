@@ -67,7 +67,7 @@ class Column:
 @dataclass
 class Row:
     cells: list
-    kind: str = "data"  # data | subtotal | total
+    kind: str = "data"  # data | subtotal | section (offices, communes: #17) | total
 
 
 @dataclass
@@ -98,6 +98,20 @@ def _groups(snapshot: dict) -> list[dict]:
 def _band(group: dict) -> str:
     target = f"{group['target_percent']:g}".replace(".", ",")
     return f"{group['name']} (chỉ tiêu {target}%)"
+
+
+def _subtotals(units: list[dict]) -> dict:
+    """Each group's figures added up over ``units`` (those that gave both numbers)."""
+    out: dict[str, dict] = {}
+    for unit in units:
+        for key, figures in unit["groups"].items():
+            phones, installed = figures.get("with_smartphone"), figures.get("installed")
+            if phones is None or installed is None:
+                continue
+            total = out.setdefault(key, {"with_smartphone": 0, "installed": 0})
+            total["with_smartphone"] += phones
+            total["installed"] += installed
+    return out
 
 
 def _percent(installed: int | None, with_smartphone: int | None) -> float | None:
@@ -187,18 +201,38 @@ class UnitTable(Exporter):
         return cells
 
     def rows(self) -> Iterator[Row]:
+        from uptake.reports.summary import SECTIONS, section_of
+
         snapshot = self.snapshot
         areas = {a["code"]: a for a in snapshot.get("areas", [])}
-        # The units straight under the root first, then each district's after its subtotal.
-        units = [u for u in snapshot["units"] if u.get("area") not in areas]
-        units += [u for u in snapshot["units"] if u.get("area") in areas]
-        current_area = None
-        for number, unit in enumerate(units, start=1):
+        # The units straight under the root first, then each district's after its subtotal;
+        # within each, the directive's blocks (#17): offices, then communes and towns, each
+        # after its own subtotal, in the order of the campaign file.
+        order = list(SECTIONS)
+        units = sorted(
+            enumerate(snapshot["units"]),
+            key=lambda iu: (
+                iu[1].get("area") in areas,
+                list(areas).index(iu[1]["area"]) if iu[1].get("area") in areas else -1,
+                order.index(section_of(iu[1].get("kind", ""))),
+                iu[0],
+            ),
+        )
+        current_area, current_block = None, None
+        for number, (_i, unit) in enumerate(units, start=1):
             area = unit.get("area") if unit.get("area") in areas else None
             if area is not None and area != current_area:
-                current_area = area
+                current_area, current_block = area, None
                 a = areas[area]
                 yield Row(self._cells("", a["name"], None, a["totals"]), "subtotal")
+            block = section_of(unit.get("kind", ""))
+            if block != current_block:
+                current_block = block
+                area_units = [u for _j, u in units if u.get("area") == unit.get("area")]
+                members = [u for u in area_units if section_of(u.get("kind", "")) == block]
+                if len(members) < len(area_units):  # a block alone: its subtotal is the area's
+                    subtotals = _subtotals(members)
+                    yield Row(self._cells("", SECTIONS[block][1], None, subtotals), "section")
             yield Row(self._cells(number, unit["name"], unit, unit["groups"]))
         yield Row(self._cells("", "Tổng cộng", None, snapshot["totals"]), "total")
 

@@ -13,11 +13,12 @@ from datetime import date, datetime
 from django.db.models import FilteredRelation, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
+from django.utils.translation import gettext_lazy as _
 
 from uptake.campaigns.models import Activity, Campaign, Group, Status
 from uptake.lib.gcpause import cyclic_gc_paused
 from uptake.reports.models import Report, percent
-from uptake.units.models import Unit
+from uptake.units.models import COMMUNE_KINDS, Unit
 
 
 @dataclass
@@ -99,6 +100,13 @@ class Summary:
     totals: dict[str, GroupFigures] = field(default_factory=dict)
     activities: dict[str, ActivityTotal] = field(default_factory=dict)
 
+    def sections(self) -> list[Section]:
+        """The rows in blocks (offices, communes and towns) under each parent, with subtotals."""
+        out = sections(self.rows, {g.key: float(g.target_percent) for g in self.groups})
+        for section in out:
+            section.groups = [(g, section.totals[g.key]) for g in self.groups]
+        return out
+
     @property
     def counts(self) -> dict[str, int]:
         counts = {"expected": len(self.rows), Status.ON_TIME: 0, Status.LATE: 0, Status.MISSING: 0}
@@ -136,6 +144,66 @@ class Summary:
                 for row in self.rows
             ],
         }
+
+
+# The directive's two blocks (#17): offices (phòng, ban, ngành), then communes and towns, each
+# in the order of the campaign file (the order its units were created in: the loader creates a
+# file's units level by level, in order) under each parent; anything else after them.
+SECTIONS = {
+    "offices": (_("Offices"), "Khối phòng, ban, ngành"),
+    "communes": (_("Communes and towns"), "Khối xã, thị trấn"),
+    "others": (_("Other units"), "Đơn vị khác"),
+}
+
+
+def section_of(kind: str) -> str:
+    if kind == Unit.Kind.OFFICE:
+        return "offices"
+    return "communes" if kind in COMMUNE_KINDS else "others"
+
+
+def parent_path(path: str) -> str:
+    """ "870/870-TTT/" -> "870/": the units of one parent sort together."""
+    return path[: path.rstrip("/").rfind("/") + 1]
+
+
+def directive_key(unit: Unit) -> tuple:
+    return (parent_path(unit.path), list(SECTIONS).index(section_of(unit.kind)), unit.pk)
+
+
+@dataclass
+class Section:
+    """The units of one block under one parent, with the block's subtotal per group."""
+
+    key: str
+    parent: str  # the parent's path
+    rows: list
+    totals: dict[str, GroupFigures]
+    groups: list = field(default_factory=list)  # (Group, its subtotal), the campaign's order
+
+    @property
+    def label(self) -> str:
+        return str(SECTIONS[self.key][0])
+
+    @property
+    def label_vi(self) -> str:
+        return SECTIONS[self.key][1]
+
+
+def sections(rows: list[UnitRow], targets: dict[str, float]) -> list[Section]:
+    """``rows`` (in the directive's order) cut into blocks, each with its subtotal."""
+    out: list[Section] = []
+    for row in rows:
+        key, parent = section_of(row.unit.kind), parent_path(row.unit.path)
+        if not out or (out[-1].key, out[-1].parent) != (key, parent):
+            totals = {k: GroupFigures(k, 0, 0, t) for k, t in targets.items()}
+            out.append(Section(key, parent, [], totals))
+        out[-1].rows.append(row)
+        for k, g in row.groups.items():
+            if g.with_smartphone is not None and g.installed is not None and k in targets:
+                out[-1].totals[k].with_smartphone += g.with_smartphone
+                out[-1].totals[k].installed += g.installed
+    return out
 
 
 # The columns of the summary's one query: a whole unit, its participation, its latest report.
@@ -215,6 +283,7 @@ def build_summary(campaign: Campaign, day: date, root: Unit | None = None) -> Su
                     activities={key: (counts.get(key) if today else None) for key in p_activities},
                 )
             )
+    rows.sort(key=lambda row: directive_key(row.unit))
     return Summary(
         campaign,
         day,

@@ -47,7 +47,7 @@ from uptake.reports.history import (
 )
 from uptake.reports.models import Report, Revision
 from uptake.reports.suggestions import compare_with_latest, initial_values, starting_points
-from uptake.reports.summary import GroupFigures, UnitRow, build_summary
+from uptake.reports.summary import GroupFigures, Section, UnitRow, build_summary
 from uptake.units.models import Unit
 
 SHOW = ("all", "late", "missing")
@@ -302,6 +302,7 @@ class StatusRow:
     groups: list[tuple[Group, GroupFigures | None]]  # every group of the campaign, in order
     below: list[tuple[Activity, int | None]]  # activities under their daily minimum
     counts: list[tuple[Activity, int]]  # the day's activity counts
+    section: Section | None = None  # its block (offices, communes) with the block's subtotal
 
     @property
     def unit(self) -> Unit:
@@ -332,6 +333,7 @@ def status(request, campaign: Campaign):
     summary = build_summary(campaign, day, root)
     activities = [t.activity for t in summary.activities.values()]
     words = fold(q).split()
+    section_of = {id(row): section for section in summary.sections() for row in section.rows}
     rows = []
     for row in summary.rows:
         if show != "all" and row.status != show:
@@ -348,6 +350,7 @@ def status(request, campaign: Campaign):
                     for a in activities
                     if row.activities.get(a.key) is not None
                 ],
+                section=section_of[id(row)],
             )
         )
 

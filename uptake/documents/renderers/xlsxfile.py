@@ -31,16 +31,45 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
 TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 
 
+def _fit(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters, cut between words (never mid-word, unless the
+    first word alone is too long), without a trailing comma or dash."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[: limit + 1] else text[:limit]
+    return cut[:limit].rstrip(" ,;-–·")
+
+
 def sheet_title(title: str, taken: set[str]) -> str:
-    """At most 31 characters, none of []:*?/\\, unique in the workbook."""
-    base = re.sub(r"[\[\]:*?/\\]", " ", title).strip()[:31] or "Sheet"
+    """At most 31 characters (Excel's limit) cut between words, none of []:*?/\, unique in
+    the workbook."""
+    base = _fit(re.sub(r"[\[\]:*?/\\]", " ", title).strip(), 31) or "Sheet"
     name, n = base, 2
     while name.lower() in taken:
         suffix = f" ({n})"
-        name = base[: 31 - len(suffix)] + suffix
+        name = _fit(base, 31 - len(suffix)) + suffix
         n += 1
     taken.add(name.lower())
     return name
+
+
+# Sheets wider than this many characters of columns print landscape (#17).
+WIDE = 100
+
+
+def print_setup(ws, columns, header_rows: int) -> None:
+    """A4, the header repeated on every page, fit to one page wide; landscape when wide."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    width = sum(c.width + 2 for c in columns)
+    ws.page_setup.orientation = "landscape" if width > WIDE else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as it takes
+    ws.print_title_rows = f"1:{header_rows}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.oddFooter.center.text = "&P / &N"
 
 
 def _value(value, kind: str):
@@ -92,7 +121,7 @@ def write_sheet(ws, exporter: Exporter) -> None:
     kinds = [c.kind for c in columns]
     for row in exporter.rows():
         row_no += 1
-        font = bold_font if row.kind in ("total", "subtotal") else body_font
+        font = bold_font if row.kind in ("total", "subtotal", "section") else body_font
         for i, value in enumerate(row.cells):
             c = ws.cell(row=row_no, column=i + 1, value=_value(value, kinds[i]))
             c.font = font
@@ -107,6 +136,7 @@ def write_sheet(ws, exporter: Exporter) -> None:
     if row_no >= first_data:
         ws.auto_filter.ref = f"A{first_data - 1}:{get_column_letter(len(columns))}{row_no}"
     ws.sheet_view.zoomScale = 100
+    print_setup(ws, columns, first_data - 1)
 
 
 def render(exporters: list[Exporter], title: str = "", description: str = "") -> bytes:

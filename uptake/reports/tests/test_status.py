@@ -44,7 +44,7 @@ class StatusPageTest(BaseTestCase):
         response = self.client.get(URL)
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.context["day"], date(2020, 8, 17))
-        self.assertEqual(self.units(response), ["870-LKA", "870-NV", "870-TTT", "870-VHTT"])
+        self.assertEqual(self.units(response), ["870-VHTT", "870-NV", "870-TTT", "870-LKA"])
         self.assertEqual(
             response.context["counts"], {"expected": 4, "on_time": 2, "late": 1, "missing": 1}
         )
@@ -81,7 +81,7 @@ class StatusPageTest(BaseTestCase):
         totals = {t.activity.key: t for t in response.context["activity_totals"]}
         self.assertEqual((totals["leaflets"].day, totals["leaflets"].since_start), (300, 500))
         self.assertEqual(
-            [u.code for u in totals["broadcasts"].below_minimum], ["870-LKA", "870-TTT"]
+            [u.code for u in totals["broadcasts"].below_minimum], ["870-TTT", "870-LKA"]
         )
         rows = {r.unit.code: r for r in response.context["rows"]}
         self.assertEqual([(a.key, n) for a, n in rows["870-TTT"].below], [("broadcasts", 1)])
@@ -107,7 +107,7 @@ class StatusPageTest(BaseTestCase):
         response = self.client.get(URL + "?q=Long+Khánh")
         self.assertEqual(self.units(response), ["870-LKA"])
         response = self.client.get(URL + "?q=phong")
-        self.assertEqual(self.units(response), ["870-NV", "870-VHTT"])
+        self.assertEqual(self.units(response), ["870-VHTT", "870-NV"])  # the file's order (#17)
 
     def test_it_combines_search_and_filter(self):
         response = self.client.get(URL + "?q=long khanh&show=missing")

@@ -45,7 +45,7 @@ class SummaryTestCase(BaseTestCase):
         self.assertEqual(summary.root.code, "87")
         self.assertEqual(
             [row.unit.code for row in summary.rows],
-            ["869-TH", "870-LKA", "870-NV", "870-TTT", "870-VHTT"],
+            ["869-TH", "870-VHTT", "870-NV", "870-TTT", "870-LKA"],
         )
 
     def test_a_unit_that_never_reported_is_missing_without_figures(self):
@@ -215,7 +215,7 @@ class SummaryTestCase(BaseTestCase):
         summary = build_summary(self.campaign, TODAY, self.unit("870"))
         self.assertEqual(summary.root.code, "870")
         self.assertEqual(
-            [row.unit.code for row in summary.rows], ["870-LKA", "870-NV", "870-TTT", "870-VHTT"]
+            [row.unit.code for row in summary.rows], ["870-VHTT", "870-NV", "870-TTT", "870-LKA"]
         )
         self.assertEqual(summary.counts, {"expected": 4, "on_time": 1, "late": 0, "missing": 3})
         self.assertEqual(summary.totals["staff"].with_smartphone, 41)
@@ -364,13 +364,13 @@ class SummaryActivitiesTestCase(BaseTestCase):
 
         summary = build_summary(self.campaign, TODAY)
         below = [u.code for u in summary.activities["broadcasts"].below_minimum]
-        self.assertEqual(below, ["870-LKA", "870-TTT"])
+        self.assertEqual(below, ["870-TTT", "870-LKA"])
         broadcasts = summary.activities["broadcasts"].activity
         ttt = next(row for row in summary.rows if row.unit.code == "870-TTT")
         self.assertTrue(ttt.below_minimum(broadcasts))
         self.assertEqual(summary.activities["leaflets"].below_minimum, [])  # no minimum
         self.assertEqual(
-            summary.as_dict()["activities"]["broadcasts"]["below_minimum"], ["870-LKA", "870-TTT"]
+            summary.as_dict()["activities"]["broadcasts"]["below_minimum"], ["870-TTT", "870-LKA"]
         )
 
     def test_a_unit_at_its_minimum_or_missing_is_not_listed(self):
