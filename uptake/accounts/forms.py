@@ -23,6 +23,14 @@ class CodeForm(forms.Form):
         label=_("Code"),
         max_length=20,
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+            # The phone's number pad for the app's six digits (#17); a recovery code has letters:
+            # the page's "use a recovery code" button (accounts/code.js) brings the keyboard back.
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "spellcheck": "false",
+                "autocapitalize": "off",
+            }
         ),
     )
