@@ -132,3 +132,35 @@ def test_no_page_scrolls_sideways_on_a_phone_for_any_role(walk, live_server, bro
             context.close()
     assert seen > 150, seen
     assert wide == [], f"{len(wide)} of {seen} pages scroll sideways at 360 px:\n" + "\n".join(wide)
+
+
+def test_the_status_page_prints_its_figures_alone_on_a4(walk, live_server, browser):
+    """Printed (#17): no menu, filters or buttons; the campaign, scope and day on top; every
+    unit's name on one line; the walk's four units on one A4 page."""
+    import io
+
+    import pypdf
+
+    client = VerifiedClient()
+    client.force_login(walk.minh)
+    context = browser_context(browser, live_server, client, DESKTOP)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/c/{walk.campaign.slug}/status/?root=870")
+    page.emulate_media(media="print")
+    hidden = page.evaluate(
+        """() => ['nav.campaign', 'form.toolbar', 'td.action a']
+            .map(s => document.querySelector(s))
+            .filter(e => e && getComputedStyle(e).display !== 'none').length"""
+    )
+    assert hidden == 0
+    lines = page.evaluate(
+        """() => [...document.querySelectorAll('tbody th a')].map(a => {
+            const r = a.getClientRects(); return r.length; })"""
+    )
+    assert lines and max(lines) == 1, lines  # a name on one line, not a word per line
+    pdf = pypdf.PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
+    text = pdf.pages[0].extract_text()
+    assert walk.campaign.title in text
+    assert "Huyện Hồng Ngự" in text and "17/08/2020" in text
+    assert len(pdf.pages) == 1, len(pdf.pages)
+    context.close()
