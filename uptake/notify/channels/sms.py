@@ -196,6 +196,10 @@ class Sms(Channel):
         provider = self.provider()
         return provider is not None and not provider.missing()
 
+    def half_set(self) -> list[str]:
+        provider = self.provider()
+        return provider.missing() if provider else []
+
     def rate(self) -> float:
         return getattr(settings, "SMS_RATE_PER_SECOND", 0)
 

@@ -165,6 +165,17 @@ class Zalo(Channel):
             and self.templates()
         )
 
+    def half_set(self) -> list[str]:
+        given = {
+            "ZALO_APP_ID": getattr(settings, "ZALO_APP_ID", ""),
+            "ZALO_APP_SECRET": getattr(settings, "ZALO_APP_SECRET", ""),
+            "ZALO_REFRESH_TOKEN": getattr(settings, "ZALO_REFRESH_TOKEN", "")
+            or getattr(settings, "ZALO_ACCESS_TOKEN", ""),
+            "ZALO_TEMPLATES": self.templates(),
+        }
+        missing = [name for name, value in given.items() if not value]
+        return missing if len(missing) < len(given) else []
+
     def rate(self) -> float:
         return getattr(settings, "ZALO_RATE_PER_SECOND", 0)
 

@@ -128,3 +128,19 @@ class NewChannelTestCase(NotifyTestCase):
         )
         self.assertEqual(Delivery.objects.filter(channel="pigeon", state="sent").count(), 3)
         self.assertIs(registry.CHANNELS, CHANNELS)
+
+
+class HalfSetUpTestCase(NotifyTestCase):
+    def test_a_channel_half_set_up_is_named_by_a_system_check(self):
+        from uptake.notify.apps import channels_check
+
+        self.assertEqual(channels_check(), [])
+        with override_settings(ZALO_APP_ID="1", ZALO_TEMPLATES={}, ZALO_APP_SECRET=""):
+            [warning] = channels_check()
+        self.assertIn("zalo channel is off", warning.msg)
+        self.assertIn("ZALO_APP_SECRET, ZALO_REFRESH_TOKEN, ZALO_TEMPLATES", warning.msg)
+        with override_settings(SMS_PROVIDER="esms", ESMS_API_KEY="k"):
+            [warning] = channels_check()
+        self.assertIn("ESMS_SECRET_KEY, ESMS_BRANDNAME", warning.msg)
+        with override_settings(**ZALO, **SMS):
+            self.assertEqual(channels_check(), [])
