@@ -3,7 +3,8 @@
 Runs every campaign's daily jobs at their times in the campaign's time zone (reminders,
 overdue notices, the draft compilation, sending, the leaders' summary) and sends the messages
 they produce on every channel (in the app, e-mail, Zalo, SMS, webhooks: uptake/notify/channels).
-Safe to run in several copies; stops cleanly on SIGTERM or SIGINT, after the job in hand. ``--once`` runs what is due and not yet done, then exits (for cron).
+Safe to run in several copies; stops cleanly on SIGTERM or SIGINT, after the job in hand.
+``--once`` runs what is due and not yet done, then exits (for cron).
 """
 
 from __future__ import annotations
