@@ -67,10 +67,6 @@ class ImportOut(Schema):
     dry_run: bool
 
 
-class FileErrorsOut(Schema):
-    errors: list[dict[str, str]]
-
-
 def _campaign(slug: str) -> Campaign:
     campaign = Campaign.objects.select_related("root").filter(slug=slug).first()
     if campaign is None:
@@ -114,7 +110,7 @@ def get_template(request, slug: str, query: Query[TemplateQuery]):
 
 @router.post(
     "/campaigns/{slug}/imports",
-    response={200: ImportOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: FileErrorsOut},
+    response={200: ImportOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Import a day's workbook (.xlsx or .csv): every row checked; stored all or nothing",
     description=f"Multipart field `file`, at most {MAX_BYTES // 1024 // 1024} MB. "
     "`dry_run=true` (the default) checks and stores nothing.",
@@ -157,7 +153,7 @@ class TextIn(Schema):
 
 @router.post(
     "/campaigns/{slug}/imports/text",
-    response={200: ImportOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: FileErrorsOut},
+    response={200: ImportOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Import figures pasted from a message, one unit per line; stored all or nothing",
 )
 def post_import_text(request, slug: str, payload: TextIn):
