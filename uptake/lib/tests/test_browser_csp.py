@@ -93,8 +93,9 @@ def a_campaign(today):
             unit=unit,
             day=today,
             user=user,
-            figures=figures(residents=(5000, 2950)),
-        )  # fewer phones: a flag
+            figures=figures(residents=(5200, 2900)),
+            note="Đếm lại",
+        )  # fewer installed than the day before (explained): a "decrease" flag
     refresh_flags(campaign)
     make_draft(campaign, today, minh)
     team = Team.objects.create(campaign=campaign, commune=town, name="Tổ 1")
