@@ -71,6 +71,10 @@ class ReportForm(forms.Form):
                     initial=before.get(name),
                     widget=forms.TextInput(attrs={**NUMBER_ATTRS, "required": True}),
                 )
+                # The error summary names the group too: "installed" alone says too little.
+                figure_fields[figure_field(group.key, name)].summary_label = (
+                    f"{group.name} – {labels[name]}"
+                )
         activity_fields = {
             activity_field(a.key): forms.CharField(
                 label=a.name, required=False, max_length=15, widget=forms.TextInput(NUMBER_ATTRS)
