@@ -1,5 +1,7 @@
 """Webhooks: the campaign file's receivers get each event of a job run as a signed JSON POST,
-at least once (a repeat carries the same id), retried with backoff, every try logged.
+at least once (a repeat carries the same id), retried with backoff, every try logged. They go
+out through uptake/lib/netguard.py (#15): public https:// addresses only, checked again at
+sending, no redirect followed, only the status and a short reason kept.
 
 Requests follow Standard Webhooks (https://www.standardwebhooks.com), so a receiver verifies
 them with an off-the-shelf library:
@@ -32,8 +34,9 @@ import time
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from uptake.lib import netguard
 from uptake.notify.channels.base import Channel, Outcome
-from uptake.notify.channels.http import post
+from uptake.notify.channels.http import Answer
 
 SECRET_PREFIX = "whsec_"
 
@@ -67,6 +70,17 @@ def standard_signature(secret: str, msg_id: str, timestamp: int, body: bytes) ->
 def sign(secret: str, body: bytes) -> str:
     """The deprecated X-Uptake-Signature header's value for ``body``."""
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def post(url: str, body: bytes, headers: dict, timeout: float) -> Answer:
+    """POST through netguard (#15): public https:// addresses only, checked again after
+    resolution, the connection pinned to the checked address, no redirect followed, and only
+    the status and a short reason kept (never a receiver's body)."""
+    started = time.perf_counter()
+    reply = netguard.post(url, body, headers, timeout)
+    duration = int((time.perf_counter() - started) * 1000)
+    error = "" if reply.ok else reply.reason
+    return Answer(reply.status, error, duration, "")
 
 
 class Webhook(Channel):
@@ -114,9 +128,7 @@ class Webhook(Channel):
             "X-Uptake-Timestamp": str(timestamp),
             "X-Uptake-Signature": sign(secret, body),
         }
-        answer = post(
-            delivery.address, body, headers, getattr(settings, "WEBHOOK_TIMEOUT", 10), 500
-        )
+        answer = post(delivery.address, body, headers, getattr(settings, "WEBHOOK_TIMEOUT", 10))
         if answer.ok:
             return Outcome.sent(
                 status=answer.status, response=answer.response, duration_ms=answer.duration_ms
