@@ -64,6 +64,7 @@ class Case:
     data: dict = field(default_factory=dict)  # what a POST sends (JSON for the API)
     owner: str | None = None  # who opens it (liveness): by default from the scope
     live: int = 200  # the owner's answer to a GET
+    multipart: bool = False  # the API call sends the day's workbook as a file, not JSON
 
 
 @dataclass
@@ -261,6 +262,22 @@ RECIPES: dict[str, Recipe] = {
     "two-factor": Recipe([Case(owner="minh", live=302)], own=True),
     "two-factor-setup": Recipe([Case(owner="minh")], own=True),
     "two-factor-recovery": Recipe([Case(owner="minh", live=405)], own=True),
+    # Imports (#16): a coordinator's page and workbook for the day, for their scope (a unit
+    # outside it refused); the offline daily form for a reporter's own units.
+    "imports-page": Recipe([Case(C)]),
+    "imports-template": Recipe(
+        [
+            Case(C, query={"date": DAY}),
+            Case(C, query={"date": DAY, "unit": "870-LKA"}, scope="870-LKA"),
+            Case(C, query={"date": DAY, "unit": "869-TH"}, scope="869-TH"),
+        ]
+    ),
+    "imports-send": Recipe([Case(C, owner="lan")]),
+    # Notification channels (#18): one's own phone number and a test message to oneself.
+    "notifications-phone": Recipe(
+        [Case(data={"phone": "0912 345 678"}, owner="lan", live=405)], own=True
+    ),
+    "notifications-test": Recipe([Case({"channel": "app"}, owner="lan", live=405)], own=True),
 }
 
 # What anyone may open, and why: nothing in it is a unit's data.
@@ -274,6 +291,8 @@ PUBLIC = {
     "openapi-json": "the API's OpenAPI description (no data)",
     "openapi-view": "the API's documentation page (no data)",
     "api-root": "the API's root (no data)",
+    "imports-send-sw": "the offline form's service worker: a script, the same for everyone",
+    "imports-send-manifest": "the offline form's web app manifest: the app's name and icons",
 }
 # Walked by a test of their own below.
 ELSEWHERE = {"admin": "test_djangos_admin_is_for_admins_only opens every registered model"}
@@ -295,6 +314,16 @@ def api_visit(hamlet: str) -> dict:
         "household": "Số 1",
         "outcome": "refused",
         "smartphones": 1,
+    }
+
+
+def api_queued(code: str) -> dict:
+    return {
+        "unit": code,
+        "date": DAY,
+        "figures": figures(),
+        "note": "walk",
+        "pressed_at": "2020-08-17T09:30:00+07:00",
     }
 
 
@@ -366,6 +395,32 @@ API: dict[str, Recipe] = {
     ),
     "POST /api/v1/campaigns/{slug}/inspections": Recipe(
         [Case(C, data=api_inspection(code), scope=code) for code in ("870-TTT", "869-TH")]
+    ),
+    # Imports (#16): the day's workbook for a scope; a pasted line for a unit of one's own (a
+    # dry run: nothing stored); a report queued offline on a phone.
+    "GET /api/v1/campaigns/{slug}/imports/template.xlsx": Recipe(
+        [
+            Case(C, query={"date": DAY}),
+            Case(C, query={"date": DAY, "unit": "870-LKA"}, scope="870-LKA"),
+            Case(C, query={"date": DAY, "unit": "869-TH"}, scope="869-TH"),
+        ]
+    ),
+    "POST /api/v1/campaigns/{slug}/imports": Recipe(
+        [Case(C, query={"date": DAY, "dry_run": "true"}, multipart=True)]
+    ),
+    "POST /api/v1/campaigns/{slug}/imports/text": Recipe(
+        [
+            Case(
+                C,
+                data={"date": DAY, "text": "870-LKA: CB 41/39; dân 5.200/2.950", "dry_run": True},
+            )
+        ]
+    ),
+    "POST /api/v1/campaigns/{slug}/reports/queued": Recipe(
+        [
+            Case(C, data=api_queued("870-TTT"), scope="870-TTT", owner="lan"),
+            Case(C, data=api_queued("869-TH"), scope="869-TH"),
+        ]
     ),
 }
 
@@ -678,8 +733,18 @@ class AccessWalkTest(BaseTestCase):
         client = Client()
         if method == "GET":
             return client.get(url, **headers)
+        if case.multipart:
+            return client.post(url, {"file": self.workbook()}, **headers)
         data = {**case.data, "id": str(uuid.uuid4())} if "id" in case.data else case.data
         return client.post(url, json.dumps(data), content_type="application/json", **headers)
+
+    def workbook(self) -> SimpleUploadedFile:
+        """The day's workbook of minh's district as the office would send it back: empty rows
+        (skipped), so the import reads and answers without storing."""
+        from uptake.imports.workbook import make
+
+        made = make(self.minh, self.campaign, TODAY, "870")
+        return SimpleUploadedFile("ngay.xlsx", made.data)
 
     def test_the_api_answers_401_without_a_token(self):
         for operation, recipe in API.items():
