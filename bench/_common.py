@@ -207,6 +207,7 @@ class Gunicorn:
         worker_class: str = "gthread",
         threads: int = 4,
         timeout: int = 60,
+        env: dict[str, str] | None = None,
     ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -220,7 +221,7 @@ class Gunicorn:
             *("--pythonpath", str(Path(__file__).resolve().parent)),  # floor_settings
             *("--log-level", "warning", "--error-logfile", str(log)),
         ]
-        self.env = {**db.env(), "DJANGO_SETTINGS_MODULE": settings}
+        self.env = {**db.env(), "DJANGO_SETTINGS_MODULE": settings, **(env or {})}
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> Gunicorn:
