@@ -18,6 +18,7 @@ from uptake.accounts.models import profile_of
 from uptake.audit.models import audit_entry, log_action
 from uptake.campaigns.models import Campaign, Participation
 from uptake.lib import rawrows
+from uptake.lib.numbers import num
 from uptake.reports.models import Report, Revision
 from uptake.units.models import Unit
 
@@ -287,9 +288,6 @@ def _find_sql() -> str:
 
 def _n(value: int) -> str:
     """5.200 in Vietnamese, 5,200 in English (the pages' own ``num``)."""
-    # Imported here: the template tags import the forms, which import this module.
-    from uptake.reports.templatetags.uptake_extras import num
-
     return num(value)
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import math
 
 from django import template
-from django.utils import numberformat
-from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from uptake.campaigns.models import Status
+from uptake.lib import numbers
 from uptake.reports.forms import source_label as _source_label
 
 register = template.Library()
@@ -41,23 +40,8 @@ def bar_step(value) -> int:
 
 @register.filter
 def num(value, decimals=None) -> str:
-    """A number grouped by thousands in the active language: 5.200 and 95,1 in Vietnamese.
-
-    Django's Vietnamese formats do not group digits (no NUMBER_GROUPING) and ``intcomma``
-    follows them, so the grouping by three is given here.
-    """
-    if value is None or value == "":
-        return ""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return str(value)
-    return numberformat.format(
-        value,
-        get_format("DECIMAL_SEPARATOR"),
-        decimal_pos=decimals,
-        grouping=3,
-        thousand_sep=get_format("THOUSAND_SEPARATOR"),
-        force_grouping=True,
-    )
+    """5.200 and 95,1 in Vietnamese (uptake.lib.numbers)."""
+    return numbers.num(value, decimals)
 
 
 @register.filter
