@@ -17,6 +17,7 @@ from uptake.campaigns.models import Campaign, Coordination
 from uptake.campaigns.scope import Scope
 from uptake.documents import actions
 from uptake.documents.models import Compilation, Dispatch, State
+from uptake.notify.links import link
 
 
 def approved_unsent():
@@ -101,8 +102,6 @@ def send_approved(
 
 
 def compilation_url(compilation: Compilation) -> str:
-    from uptake.notify.jobs import link
-
     query = (
         ""
         if compilation.unit_id == compilation.campaign.root_id

@@ -13,12 +13,12 @@ from collections.abc import Callable, Iterable
 from datetime import date, time
 
 from django.db.models import Prefetch, Q
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from uptake.accounts.models import Profile, Role
 from uptake.campaigns.models import Campaign, Coordination, Status
 from uptake.campaigns.scope import Scope
+from uptake.notify.links import link
 from uptake.notify.messages import short_list
 from uptake.notify.models import Job, JobRun, Kind
 from uptake.notify.outbox import notify_users, queue_event
@@ -140,14 +140,6 @@ class RowsByUnit:
 
 
 # --- helpers -----------------------------------------------------------------------------
-
-
-def link(name: str, *args, query: str = "") -> str:
-    """The path of a page, or the home page when the page is not there."""
-    try:
-        return reverse(name, args=args) + query
-    except NoReverseMatch:
-        return reverse("home")
 
 
 def base_params(campaign: Campaign, day: date) -> dict:
