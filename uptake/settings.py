@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "uptake.accounts.middleware.TwoFactorMiddleware",
     # Cache-Control: no-store on the API and on every page of someone logged in (#15).
     "uptake.lib.middleware.NoStoreMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",  # ETag, 304; after NoStore (#19)
     # Invalid API tokens locked out per address like wrong passwords (django-axes, #15).
     "uptake.lib.middleware.BadTokenThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

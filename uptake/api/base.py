@@ -1,18 +1,27 @@
-"""The API's shared pieces, below every router: token auth, errors and their JSON shape.
+"""The API's shared pieces, below every router: token auth, errors and their JSON shape, paging.
 
 Every app's ``api.py`` (a ``Router``) imports what it needs from here, never from
 ``uptake.api.api``, which only builds the ``NinjaAPI``, registers ``EXCEPTION_HANDLERS`` and
 mounts the routers. An error body is always ``{"errors": [{"field": ..., "message": ...}]}``.
+A list's body is always a JSON list: ``paged`` cuts it with ``limit`` and ``offset`` and says
+the rest in headers (``X-Total-Count``, ``Link``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from ninja import Schema
+from ninja import Field, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer
 
 from uptake.accounts.models import ApiToken
@@ -111,3 +120,88 @@ EXCEPTION_HANDLERS = {
     InterfaceError: on_database_unavailable,
     HttpError: on_http_error,
 }
+
+
+# --- paging: every list endpoint -----------------------------------------------------------
+#
+# A list's body stays a JSON list (its documented shape); ``limit`` and ``offset`` cut it, and
+# the headers say the rest, as GitHub's API does: ``X-Total-Count: 312`` and
+# ``Link: <https://.../units?q=an&limit=50&offset=50>; rel="next", <...>; rel="prev"``.
+# A call without ``offset`` (and without ``limit`` where the endpoint had none) answers what
+# it answered before paging existed.
+
+MAX_LIMIT = 1000  # the most a page holds where an endpoint sets no lower bound of its own
+MAX_OFFSET = 1_000_000_000  # past any list, within every database's integers
+OFFSET_HELP = 'Items to skip (paging): the Link header\'s rel="next" gives the next page.'
+LIMIT_HELP = "Items per page (at most 1000); without it, every item from offset on."
+
+
+def offset_query() -> Any:
+    """The ``offset`` parameter of a list endpoint: ``offset: int = offset_query()``."""
+    return Query(0, ge=0, le=MAX_OFFSET, description=OFFSET_HELP)
+
+
+def limit_query() -> Any:
+    """``limit`` where an endpoint had none: every item by default, as before paging."""
+    return Query(None, description=LIMIT_HELP)
+
+
+class PageQuery(Schema):
+    """``limit`` and ``offset`` for an endpoint that takes its query as one schema."""
+
+    limit: int | None = Field(None, description=LIMIT_HELP)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description=OFFSET_HELP)
+
+
+def paged(
+    request: HttpRequest,
+    response: HttpResponse,
+    items: QuerySet | Sequence,
+    out: Callable[[Any], Any],
+    *,
+    limit: int | None,
+    offset: int = 0,
+    max_limit: int = MAX_LIMIT,
+) -> list:
+    """One page of ``items`` (ordered: a QuerySet is cut in the database), each made by ``out``.
+
+    ``limit`` is kept between 1 and ``max_limit`` (None: every item from ``offset`` on).
+    Sets ``X-Total-Count``, ``Link`` (``rel="next"`` while items remain, ``rel="prev"`` past
+    the first) and a weak ``ETag`` of the page and those headers, so that a 304 to
+    ``If-None-Match`` (ConditionalGetMiddleware) is never sent for a page whose total or
+    links changed. ``response`` is the view's temporal response (``response: HttpResponse``).
+    Counting costs a query only when the page does not show where the list ends.
+    """
+    if limit is not None:
+        limit = max(1, min(limit, max_limit))
+    offset = max(0, offset)
+    stop = None if limit is None else offset + limit
+    found = list(items[offset:stop])
+    if (offset == 0 or found) and (limit is None or len(found) < limit):
+        total = offset + len(found)  # the page reaches the end of the list
+    else:
+        total = items.count() if isinstance(items, QuerySet) else len(items)
+    body = [out(item) for item in found]
+
+    links = []
+    if limit is not None and offset + limit < total:
+        links.append((offset + limit, limit, "next"))
+    if offset > 0:
+        back = limit if limit is not None else offset
+        links.append((max(0, offset - back), back, "prev"))
+    response["X-Total-Count"] = str(total)
+    if links:
+        response["Link"] = ", ".join(
+            f'<{_page_url(request, at, size)}>; rel="{rel}"' for at, size, rel in links
+        )
+    digest = hashlib.md5(usedforsecurity=False)
+    digest.update(json.dumps(body, cls=NinjaJSONEncoder, sort_keys=True).encode())
+    digest.update(f"|{total}|{response.get('Link', '')}".encode())
+    response["ETag"] = f'W/"{digest.hexdigest()}"'
+    return body
+
+
+def _page_url(request: HttpRequest, offset: int, limit: int) -> str:
+    params = request.GET.copy()
+    params["limit"], params["offset"] = str(limit), str(offset)
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")

@@ -21,7 +21,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from ninja import Router, Schema, Status
 
-from uptake.api.base import ApiError, ErrorOut
+from uptake.api.base import ApiError, ErrorOut, limit_query, offset_query, paged
 from uptake.campaigns.models import Campaign, Coordination
 from uptake.campaigns.scope import NotCoordinating, OutOfScope, Scope
 from uptake.documents.actions import (
@@ -188,7 +188,14 @@ def compilation_out(c: Compilation, campaign: Campaign, snapshot: bool = True) -
     summary="The campaign's compiled reports, newest first (without their snapshots)",
 )
 @problems
-def list_compilations(request, slug: str, unit: str | None = None):
+def list_compilations(
+    request,
+    response: HttpResponse,
+    slug: str,
+    unit: str | None = None,
+    limit: int | None = limit_query(),
+    offset: int = offset_query(),
+):
     campaign, level = _level_for_reader(request, slug, unit)
     compilations = (
         Compilation.objects.filter(campaign=campaign, unit=level.unit)
@@ -196,7 +203,14 @@ def list_compilations(request, slug: str, unit: str | None = None):
         .defer("snapshot")
         .order_by("-date")
     )
-    return [compilation_out(c, campaign, snapshot=False) for c in compilations]
+    return paged(
+        request,
+        response,
+        compilations,
+        lambda c: compilation_out(c, campaign, snapshot=False),
+        limit=limit,
+        offset=offset,
+    )
 
 
 @router.post(

@@ -11,12 +11,13 @@ import datetime as dt
 import uuid
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Header, Query, Router, Schema, Status
 from ninja.security import SessionAuth
 from ninja.utils import check_csrf
 
-from uptake.api.base import ApiError, ErrorOut, TokenAuth
+from uptake.api.base import ApiError, ErrorOut, PageQuery, TokenAuth, paged
 from uptake.api.idempotency import HEADER as IDEMPOTENCY_KEY
 from uptake.api.idempotency import KEY_HELP, idempotent
 from uptake.campaigns.models import Campaign
@@ -177,7 +178,7 @@ def _post_visit(request, payload: VisitIn):
     return Status(201 if created else 200, visit_out(visit))
 
 
-class VisitsQuery(Schema):
+class VisitsQuery(PageQuery):
     hamlet: str
     date: dt.date
     campaign: str | None = None
@@ -188,7 +189,7 @@ class VisitsQuery(Schema):
     response={200: list[VisitOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="A hamlet's visits on one day",
 )
-def list_visits(request, query: Query[VisitsQuery]):
+def list_visits(request, response: HttpResponse, query: Query[VisitsQuery]):
     hamlet = _hamlet(query.hamlet)
     campaigns = Campaign.objects.select_related("root")
     if query.campaign:
@@ -201,9 +202,9 @@ def list_visits(request, query: Query[VisitsQuery]):
     visits = (
         Visit.objects.filter(campaign__in=readable, hamlet=hamlet, day=query.date)
         .select_related("campaign", "hamlet", "commune", "team", "recorded_by")
-        .order_by("visited_at")
+        .order_by("visited_at", "pk")
     )
-    return [visit_out(v) for v in visits]
+    return paged(request, response, visits, visit_out, limit=query.limit, offset=query.offset)
 
 
 def _ancestor_paths(unit: Unit) -> list[str]:

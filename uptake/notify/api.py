@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.http import HttpResponse
 from ninja import Router, Schema, Status
 
-from uptake.api.base import ErrorOut
+from uptake.api.base import ErrorOut, offset_query, paged
 from uptake.notify.actions import mark_read
 from uptake.notify.models import Notification
 
@@ -45,14 +46,27 @@ def notification_out(n: Notification) -> dict:
     response={200: list[NotificationOut], 401: ErrorOut},
     summary="Your notifications, newest first",
 )
-def list_notifications(request, unread: bool = False, limit: int = 50):
+def list_notifications(
+    request,
+    response: HttpResponse,
+    unread: bool = False,
+    limit: int = 50,
+    offset: int = offset_query(),
+):
     mine = Notification.objects.filter(user=request.user).only(
         "kind", "params", "url", "day", "created_at", "read_at"
     )
     if unread:
         mine = mine.filter(read_at__isnull=True)
-    limit = max(1, min(limit, 200))
-    return [notification_out(n) for n in mine.order_by("-created_at", "-pk")[:limit]]
+    return paged(
+        request,
+        response,
+        mine.order_by("-created_at", "-pk"),
+        notification_out,
+        limit=limit,  # kept between 1 and 200, as before paging
+        offset=offset,
+        max_limit=200,
+    )
 
 
 @router.post(

@@ -17,7 +17,10 @@ Like healthchecks' ``sendalerts``, it needs no broker and may run in several cop
   again, and its work is idempotent (jobs.py), so nothing is done twice.
 - a failed run goes back to pending with exponential backoff, and fails for good after
   ``JobRun.MAX_ATTEMPTS``; its error is kept for the admin.
-- then the deliveries that are due are sent, on every channel in the table (outbox.py).
+- then the deliveries that are due are sent, on every channel in the table (outbox.py);
+- at most once every ``FLAGS_EVERY``, the data-quality flags of the groups of units whose
+  reports changed are brought up to date (quality's ``refresh_stale_flags``): pages and API
+  reads only read them (#19).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import os
 import secrets
 import socket
 import threading
+import time
 import traceback
 from collections import Counter
 from datetime import datetime, timedelta
@@ -52,6 +56,8 @@ REMINDERS = (Job.MORNING_REMINDER, Job.AFTERNOON_REMINDER)
 # sending) is caught up within SCHEDULER_CATCH_UP_HOURS.
 NOTICES = (Job.MORNING_REMINDER, Job.AFTERNOON_REMINDER, Job.OVERDUE, Job.LEADERS_SUMMARY)
 STALE_AFTER = timedelta(hours=1)
+# How often the data-quality flags are brought up to date (seconds).
+FLAGS_EVERY = 60
 
 
 class LeaseLost(Exception):
@@ -67,6 +73,7 @@ class Scheduler:
         self.name = name or worker_name()
         self.stopping = threading.Event()
         self.cleaned_on = None  # the day of this scheduler's last daily clean-up
+        self.flags_at = None  # time.monotonic() of this scheduler's last flags refresh
 
     # --- settings ------------------------------------------------------------------------
 
@@ -283,7 +290,22 @@ class Scheduler:
             counts.update(sent)
             if tried < outbox.BATCH:
                 break
+        if not self.stopping.is_set():
+            counts.update(self.refresh_flags())
         return counts
+
+    def refresh_flags(self) -> Counter:
+        """The data-quality flags of the running campaigns, at most every FLAGS_EVERY seconds,
+        after the jobs and the sending (the 15:00 burst's reminders do not wait for it)."""
+        if self.flags_at is not None and time.monotonic() - self.flags_at < FLAGS_EVERY:
+            return Counter()
+        from uptake.quality.actions import refresh_stale_flags
+
+        done = Counter()
+        for result in refresh_stale_flags().values():
+            done["flag_groups_checked"] += result.groups
+        self.flags_at = time.monotonic()
+        return done
 
     def clean_up_daily(self) -> Counter:
         """Once a day: clear visit details past VISIT_PURGE_DAYS (personal data, #8) and forget

@@ -2,6 +2,7 @@
 
 - ``check_quality(campaign, root)``: run the rules and store their findings as flags;
 - ``flags_for(campaign, date_from, date_to, root)``: the open flags, fresh (compilation #3);
+- ``refresh_stale_flags()``: the scheduler's pass over the running campaigns (#19);
 - ``dismiss_flag`` / ``restore_flag``: a coordinator's judgement on a flag, audited;
 - ``record_inspection`` / ``update_inspection``: an inspection and its verified rate;
 - ``draw_sample``: a random sample of a unit's staff or visited households, from a seed.
@@ -12,8 +13,12 @@ campaign takes seconds to check, too long for every page. They never go stale: t
 compare a unit with its peers (the units under the same parent), so each peer group is
 checked as a whole, and before flags are read ``refresh_flags`` compares a fingerprint of
 the group's reports and inspections (count, revisions, latest change) with the one of its
-last check, and checks again the groups that changed. ``python manage.py checkquality``
-checks a whole campaign from the command line or a scheduler.
+last check, and checks again the groups that changed. That happens where data changes and
+in the background, never on a page or API read (a GET writes nothing, #19): an inspection
+refreshes its group, a compilation its level, and the scheduler (``refresh_stale_flags``, at
+most a minute after a report arrives) every running campaign; a report itself does not, so
+that the 15:00 burst stays four statements a report. ``python manage.py checkquality``
+checks a whole campaign from the command line.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import json
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -202,6 +207,29 @@ def refresh_flags(campaign: Campaign, root: Unit | None = None) -> CheckResult:
     return check_quality(campaign, root, only_stale=True)
 
 
+# Reports of a campaign may still be corrected a while after its last day.
+REFRESH_AFTER_END = timedelta(days=7)
+
+
+def refresh_stale_flags(now=None) -> dict[str, CheckResult]:
+    """The scheduler's pass: ``refresh_flags`` on every campaign running, or ended within
+    ``REFRESH_AFTER_END``; the results of those with a group checked again, by slug.
+
+    Cheap when nothing changed (the fingerprints' two queries and one read per campaign);
+    safe in several schedulers at once (check_quality locks the campaign, then looks again).
+    """
+    today = timezone.localdate(now or timezone.now())
+    done = {}
+    campaigns = Campaign.objects.select_related("root").filter(
+        start__lte=today + timedelta(days=1), end__gte=today - REFRESH_AFTER_END
+    )
+    for campaign in campaigns.order_by("pk"):
+        result = refresh_flags(campaign)
+        if result.groups:
+            done[campaign.slug] = result
+    return done
+
+
 def _evaluate(campaign: Campaign, scopes: set[str], result: CheckResult) -> list[rules.Finding]:
     units = Unit.objects.filter(_scope_units(scopes))
     targets = {g.key: float(g.target_percent) for g in campaign.groups.all()}
@@ -304,6 +332,7 @@ def flags_for(
     root: Unit | None = None,
     *,
     include_dismissed: bool = False,
+    refresh: bool = True,
 ) -> list[Flag]:
     """The flags of the units at or under ``root`` dated ``date_from``..``date_to``, fresh.
 
@@ -311,9 +340,11 @@ def flags_for(
     ``include_dismissed``, most severe first, then by unit (tree order), date and rule. Each
     flag has ``unit`` loaded, ``message`` (a sentence in the active language),
     ``get_rule_display()``, ``get_severity_display()``, ``evidence`` and ``as_dict()``.
+    ``refresh=False`` reads the flags as stored and writes nothing: for a page's GET (#19).
     """
     root = root or campaign.root
-    refresh_flags(campaign, root)
+    if refresh:
+        refresh_flags(campaign, root)
     flags = Flag.objects.filter(campaign=campaign, unit__path__startswith=root.path)
     if date_from is not None:
         flags = flags.filter(date__gte=date_from)

@@ -2,7 +2,10 @@
 
 - ``GET /campaigns/{slug}/flags?date=D`` or ``?from=D1&to=D2`` (or neither: every day), with
   ``root=CODE`` and ``dismissed=true`` optional: ``[{"unit", "date", "group", "rule",
-  "severity", "message", "evidence", "dismissed"}]``, only for units within the user's units;
+  "severity", "message", "evidence", "dismissed"}]``, only for units within the user's units.
+  It reads the stored flags and writes nothing: the scheduler brings them up to date within a
+  minute of a change (``refresh_stale_flags``), as do inspections and compilations;
+- ``POST /campaigns/{slug}/flags/refresh`` (``root=CODE`` optional): bring them up to date now;
 - ``GET /campaigns/{slug}/inspections?unit=CODE``: inspections with their verified rate, 95%
   Wilson interval and the reported rate they were checked against;
 - ``POST /campaigns/{slug}/inspections``: record one (coordinators and admins).
@@ -13,13 +16,15 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from uptake.accounts.models import profile_of
-from uptake.api.base import ApiError, ErrorOut
+from uptake.api.base import ApiError, ErrorOut, PageQuery, limit_query, offset_query, paged
 from uptake.campaigns.models import Campaign
 from uptake.campaigns.scope import Scope
 from uptake.quality.actions import (
+    CheckResult,
     QualityInvalid,
     Verdict,
     by_severity,
@@ -49,7 +54,7 @@ def _readable(request, code: str, field: str) -> Unit:
     return unit
 
 
-class FlagQuery(Schema):
+class FlagQuery(PageQuery):
     date: dt.date | None = None
     date_from: dt.date | None = Field(None, alias="from")
     date_to: dt.date | None = Field(None, alias="to")
@@ -73,15 +78,14 @@ class FlagOut(Schema):
     response={200: list[FlagOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Data-quality flags of your units on a day (date) or between two days (from, to)",
 )
-def list_flags(request, slug: str, query: Query[FlagQuery]):
+def list_flags(request, response: HttpResponse, slug: str, query: Query[FlagQuery]):
+    # Reads only (#19): the flags are refreshed where data changes and by the scheduler.
     campaign = _campaign(slug)
     if query.date and (query.date_from or query.date_to):
         raise ApiError(422, "date", "Give either date or from and to, not both.")
     if query.date_from and query.date_to and query.date_from > query.date_to:
         raise ApiError(422, "to", "to comes before from.")
     root = _readable(request, query.root, "root") if query.root else None
-    for top in [root] if root else Scope.of(request.user, campaign).roots:
-        refresh_flags(campaign, top)
     profile = profile_of(request.user)
     flags = Flag.objects.filter(campaign=campaign).filter(profile.scope_q("unit__path"))
     if root is not None:
@@ -94,10 +98,38 @@ def list_flags(request, slug: str, query: Query[FlagQuery]):
         flags = flags.filter(date__lte=query.date_to)
     if not query.dismissed:
         flags = flags.filter(dismissed_at__isnull=True)
-    flags = (
-        by_severity(flags).select_related("unit").order_by("date", "unit__path", "-rank", "rule")
-    )
-    return [flag.as_dict() for flag in flags]
+    flags = by_severity(flags).select_related("unit")
+    flags = flags.order_by("date", "unit__path", "-rank", "rule", "pk")
+    return paged(request, response, flags, Flag.as_dict, limit=query.limit, offset=query.offset)
+
+
+class RefreshOut(Schema):
+    groups: int = Field(description="Groups of peer units checked again (their data changed)")
+    units: int
+    reports: int
+    flags: int = Field(description="Flags of the groups checked")
+    created: int
+    removed: int
+
+
+@router.post(
+    "/campaigns/{slug}/flags/refresh",
+    response={200: RefreshOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Bring the flags of your units (or of root) up to date now",
+    description="Checks again the groups of units whose reports or inspections changed since "
+    "their last check; the scheduler does the same within a minute of a change.",
+)
+def refresh(request, slug: str, root: str | None = None):
+    campaign = _campaign(slug)
+    tops = [_readable(request, root, "root")] if root else Scope.of(request.user, campaign).roots
+    if not tops:
+        raise ApiError(403, "campaign", "You take no part in this campaign.")
+    total = CheckResult()
+    for top in tops:
+        result = refresh_flags(campaign, top)
+        for name in ("groups", "units", "reports", "flags", "created", "removed"):
+            setattr(total, name, getattr(total, name) + getattr(result, name))
+    return total
 
 
 class InspectionIn(Schema):
@@ -165,13 +197,27 @@ def _verdict(inspection: Inspection) -> Verdict:
     response={200: list[InspectionOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="A unit's inspections, newest first, against what it reported",
 )
-def list_inspections(request, slug: str, unit: str):
+def list_inspections(
+    request,
+    response: HttpResponse,
+    slug: str,
+    unit: str,
+    limit: int | None = limit_query(),
+    offset: int = offset_query(),
+):
     campaign = _campaign(slug)
     found = _readable(request, unit, "unit")
     inspections = Inspection.objects.filter(campaign=campaign, unit=found).select_related(
         "unit", "campaign"
+    )  # newest first (Inspection.Meta.ordering)
+    return paged(
+        request,
+        response,
+        inspections,
+        lambda i: inspection_out(i, _verdict(i)),
+        limit=limit,
+        offset=offset,
     )
-    return [inspection_out(i, _verdict(i)) for i in inspections]
 
 
 @router.post(

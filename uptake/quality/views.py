@@ -39,7 +39,6 @@ from uptake.quality.actions import (
     dismiss_flag,
     draw_sample,
     record_inspection,
-    refresh_flags,
     restore_flag,
     sample_sources,
     update_inspection,
@@ -157,8 +156,8 @@ def flags(request, campaign: Campaign):
     roots = Scope.of(request.user, campaign).roots
     if not roots:
         raise Http404("the user takes no part in this campaign")
-    for root in roots:
-        refresh_flags(campaign, root)
+    # A GET writes nothing (#19): the flags are brought up to date where data changes and by
+    # the scheduler within a minute (refresh_stale_flags); "Check again now" posts.
     form = FlagFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     scope = Flag.objects.filter(campaign=campaign).filter(profile.scope_q("unit__path"))
@@ -339,8 +338,7 @@ def _verdict(inspection: Inspection, reports: list[Report]) -> Verdict:
 @campaign_view
 def unit(request, campaign: Campaign, code: str):
     participation = _get_unit_for_user(request, campaign, code)
-    the_unit = participation.unit
-    refresh_flags(campaign, the_unit)
+    the_unit = participation.unit  # its flags as stored: a GET writes nothing (#19)
     unit_flags = list(
         by_severity(Flag.objects.filter(campaign=campaign, unit=the_unit))
         .select_related("dismissed_by")

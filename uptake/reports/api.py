@@ -10,11 +10,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.http import HttpResponse
 from ninja import Header, Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from uptake.accounts.models import profile_of
-from uptake.api.base import ApiError, ErrorOut, error_response
+from uptake.api.base import (
+    ApiError,
+    ErrorOut,
+    error_response,
+    limit_query,
+    offset_query,
+    paged,
+)
 from uptake.api.idempotency import HEADER as IDEMPOTENCY_KEY
 from uptake.api.idempotency import KEY_HELP, idempotent
 from uptake.campaigns.models import Campaign
@@ -209,15 +217,23 @@ class CampaignOut(Schema):
     summary="The campaigns you take part in",
     operation_id="uptake_api_api_list_campaigns",
 )
-def list_campaigns(request):
+def list_campaigns(
+    request,
+    response: HttpResponse,
+    limit: int | None = limit_query(),
+    offset: int = offset_query(),
+):
     profile = profile_of(request.user)
     campaigns = Campaign.objects.select_related("coordinator", "root").prefetch_related("groups")
     if not profile.is_admin:
         campaigns = campaigns.filter(
             participations__unit__in=Unit.objects.filter(profile.scope_q())
         ).distinct()
-    return [
-        {
+    return paged(
+        request,
+        response,
+        campaigns.order_by("-start", "pk"),
+        lambda c: {
             "slug": c.slug,
             "app": c.app,
             "title": c.title,
@@ -233,9 +249,10 @@ def list_campaigns(request):
                 g.key: {"name": g.name, "target_percent": float(g.target_percent)}
                 for g in c.groups.all()
             },
-        }
-        for c in campaigns.order_by("-start")
-    ]
+        },
+        limit=limit,
+        offset=offset,
+    )
 
 
 class UnitOut(Schema):
@@ -251,20 +268,26 @@ class UnitOut(Schema):
     summary="Your units, searchable by name without diacritics",
     operation_id="uptake_api_api_list_units",
 )
-def list_units(request, q: str = "", limit: int = 50):
+def list_units(
+    request, response: HttpResponse, q: str = "", limit: int = 50, offset: int = offset_query()
+):
     profile = profile_of(request.user)
     units = Unit.search(q) if q else Unit.objects.all()
     units = units.filter(profile.scope_q()).select_related("parent").order_by("path")
-    limit = max(1, min(limit, 500))
-    return [
-        {
+    return paged(
+        request,
+        response,
+        units,
+        lambda u: {
             "code": u.code,
             "name": u.name,
             "kind": u.kind,
             "parent": u.parent.code if u.parent else None,
-        }
-        for u in units[:limit]
-    ]
+        },
+        limit=limit,  # kept between 1 and 500, as before paging
+        offset=offset,
+        max_limit=500,
+    )
 
 
 class RevisionOut(Schema):
@@ -291,7 +314,14 @@ class HistoryOut(ReportOut):
     response={200: list[HistoryOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="A unit's reports, newest first, with every revision",
 )
-def unit_reports(request, slug: str, code: str):
+def unit_reports(
+    request,
+    response: HttpResponse,
+    slug: str,
+    code: str,
+    limit: int | None = limit_query(),
+    offset: int = offset_query(),
+):
     campaign = _campaign(slug)
     unit = _readable_unit(request, code)
     reports = (
@@ -301,8 +331,11 @@ def unit_reports(request, slug: str, code: str):
         .order_by("-date")
     )
     tz = campaign.tz
-    return [
-        {
+    return paged(
+        request,
+        response,
+        reports,
+        lambda r: {
             **report_out(r),
             "revisions": [
                 {
@@ -321,6 +354,7 @@ def unit_reports(request, slug: str, code: str):
                 }
                 for rev in r.revisions.all()
             ],
-        }
-        for r in reports
-    ]
+        },
+        limit=limit,
+        offset=offset,
+    )

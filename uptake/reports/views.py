@@ -453,10 +453,11 @@ def unit(request, campaign: Campaign, code: str):
             before = rev
         revisions[r.pk] = views[::-1]  # newest first
     days = daily_history(campaign, participation, groups, reports)
-    # The unit's open data-quality flags (#5), fresh. Its quality page opens for whoever
-    # reads this one (quality's _get_unit_for_user asks what _get_unit_for_user asks here).
+    # The unit's open data-quality flags (#5) as stored: a GET writes nothing (#19), the
+    # scheduler keeps them fresh. Its quality page opens for whoever reads this one
+    # (quality's _get_unit_for_user asks what _get_unit_for_user asks here).
     group_names = {g.key: g.name for g in campaign.groups.all()}
-    flags = flags_for(campaign, root=unit)
+    flags = flags_for(campaign, root=unit, refresh=False)
     for flag in flags:
         flag.group_name = group_names.get(flag.group, flag.group)
     return _render(

@@ -68,6 +68,12 @@ OPERATIONS = [
     ),
     ("get", "/api/v1/campaigns/{slug}/flags", "uptake_quality_api_list_flags", ["quality"]),
     (
+        "post",
+        "/api/v1/campaigns/{slug}/flags/refresh",
+        "uptake_quality_api_refresh",
+        ["quality"],
+    ),
+    (
         "get",
         "/api/v1/campaigns/{slug}/inspections",
         "uptake_quality_api_list_inspections",

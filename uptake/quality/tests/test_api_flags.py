@@ -66,12 +66,18 @@ class FlagsApiTest(BaseTestCase):
             {(f["rule"], f["dismissed"]) for f in flags}, {("decrease", False), ("stale", True)}
         )
 
-    def test_it_checks_before_it_answers(self):
+    def test_it_answers_the_stored_flags_which_the_scheduler_refreshes(self):
         from datetime import date
+
+        from uptake.quality.actions import refresh_stale_flags
 
         self.submit("870-TTT", day=date(2020, 8, 17))
         days = {f["date"] for f in self.get(self.minh, "?root=870-TTT").json()}
+        self.assertEqual(days, {"2020-08-16"})  # a GET writes nothing (#19)
+        self.assertEqual(list(refresh_stale_flags()), ["bluezone-2020"])
+        days = {f["date"] for f in self.get(self.minh, "?root=870-TTT").json()}
         self.assertEqual(days, {"2020-08-16", "2020-08-17"})
+        self.assertEqual(refresh_stale_flags(), {})  # nothing changed since
 
     def test_it_needs_a_token(self):
         response = self.client.get(URL)
