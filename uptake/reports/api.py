@@ -358,3 +358,69 @@ def unit_reports(
         limit=limit,
         offset=offset,
     )
+
+
+# --- the summary as a file (#17): what the status page exports, with the same filters ------
+
+
+class SummaryFileQuery(Schema):
+    date: dt.date | None = None
+    root: str | None = None
+    show: str = Field("all", pattern="^(all|late|missing)$")
+    q: str = Field("", max_length=100)
+
+
+def _summary_file(request, slug: str, query: SummaryFileQuery, fmt: str) -> HttpResponse:
+    from uptake.campaigns.scope import OutOfScope, Scope
+    from uptake.reports.exports import StatusFilter, render_status
+
+    with reads_on_replica():
+        campaign = _campaign(slug)
+        scope = Scope.of(request.user, campaign)
+        if query.root:
+            _unit(query.root, "root")  # 404 for a code that names no unit
+        try:
+            # No root: the top of the person's units in the campaign, as on the status page.
+            root = scope.root_for(query.root)
+        except OutOfScope:
+            raise ApiError(403, "root", "This unit is outside your units.") from None
+        day = query.date or min(campaign.today(), campaign.end)
+        errors = check_date(campaign, day)
+        if errors:
+            raise ReportInvalid(errors)
+        made = render_status(StatusFilter(campaign, root, day, query.show, query.q.strip()), fmt)
+    response = HttpResponse(made.content, content_type=made.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{made.filename}"'
+    return response
+
+
+_FILE_RESPONSES = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+@router.get(
+    "/campaigns/{slug}/summary.xlsx",
+    response=_FILE_RESPONSES,
+    summary="The summary as an Excel workbook (the status page's export, same filters)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The workbook",
+                "content": {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}
+                },
+            }
+        }
+    },
+)
+def get_summary_xlsx(request, slug: str, query: Query[SummaryFileQuery]):
+    return _summary_file(request, slug, query, "xlsx")
+
+
+@router.get(
+    "/campaigns/{slug}/summary.csv",
+    response=_FILE_RESPONSES,
+    summary="The summary as CSV (UTF-8 with a BOM; the status page's export, same filters)",
+    openapi_extra={"responses": {200: {"description": "The table", "content": {"text/csv": {}}}}},
+)
+def get_summary_csv(request, slug: str, query: Query[SummaryFileQuery]):
+    return _summary_file(request, slug, query, "csv")

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,9 +31,9 @@ from uptake.campaigns import menu
 from uptake.campaigns.models import Activity, Campaign, Group, Participation, Status
 from uptake.campaigns.scope import OutOfScope, Scope
 from uptake.lib.dbrouter import read_only_db
-from uptake.lib.text import fold
 from uptake.quality.actions import flags_for
 from uptake.reports.actions import ReportInvalid, recent_reports, submit_report
+from uptake.reports.exports import SHOW, StatusFilter, day_param, render_status
 from uptake.reports.forms import EntryForm, ReportForm
 from uptake.reports.history import (
     Arrival,
@@ -47,10 +47,8 @@ from uptake.reports.history import (
 )
 from uptake.reports.models import Report, Revision
 from uptake.reports.suggestions import compare_with_latest, initial_values, starting_points
-from uptake.reports.summary import GroupFigures, Section, UnitRow, build_summary
+from uptake.reports.summary import GroupFigures, Section, UnitRow
 from uptake.units.models import Unit
-
-SHOW = ("all", "late", "missing")
 
 
 def campaign_view(view):
@@ -286,14 +284,7 @@ def _saved_message(report: Report, unit: Unit) -> str:
 # --- the status page ----------------------------------------------------------------------
 
 
-def _day_param(campaign: Campaign, value: str | None) -> date:
-    """``?date=YYYY-MM-DD`` within the campaign's days (today by default)."""
-    last = last_day(campaign)
-    try:
-        day = date.fromisoformat(value) if value else last
-    except ValueError:
-        day = last
-    return min(max(day, campaign.start), last)
+_day_param = day_param  # ``?date=YYYY-MM-DD`` within the campaign's days (today by default)
 
 
 @dataclass
@@ -309,11 +300,6 @@ class StatusRow:
         return self.row.unit
 
 
-def _matches(unit: Unit, words: list[str]) -> bool:
-    haystack = f"{unit.search_name} {unit.code.lower()}"
-    return all(word in haystack for word in words)
-
-
 @login_required
 @require_GET
 @read_only_db  # served by the replica when there is one (DATABASE_REPLICA_URL)
@@ -321,24 +307,16 @@ def _matches(unit: Unit, words: list[str]) -> bool:
 def status(request, campaign: Campaign):
     scope = Scope.of(request.user, campaign)
     profile = scope.profile
-    try:
-        root = scope.root_for(request.GET.get("root"))
-    except OutOfScope:
-        raise Http404("unit outside the user's units or the campaign") from None
+    flt = _status_filter(request, scope)
+    root, day, show, q = flt.root, flt.day, flt.show, flt.q
     roots = scope.roots
-    day = _day_param(campaign, request.GET.get("date"))
-    show = request.GET.get("show") if request.GET.get("show") in SHOW else "all"
-    q = request.GET.get("q", "").strip()[:100]
 
-    summary = build_summary(campaign, day, root)
+    summary = flt.summary()
     activities = [t.activity for t in summary.activities.values()]
-    words = fold(q).split()
     section_of = {id(row): section for section in summary.sections() for row in section.rows}
     rows = []
     for row in summary.rows:
-        if show != "all" and row.status != show:
-            continue
-        if words and not _matches(row.unit, words):
+        if not flt.keeps(row):
             continue
         rows.append(
             StatusRow(
@@ -387,6 +365,7 @@ def status(request, campaign: Campaign):
         activity_totals=list(summary.activities.values()),
         can_enter=profile.enters_on_behalf,
         deadline=campaign.deadline(day),
+        export_query=link()[1:],
     )
 
 
@@ -543,3 +522,26 @@ def enter(request, campaign: Campaign, code: str):
         existing=existing,
         previous=previous,
     )
+
+
+# --- the status page's exports (#17) -------------------------------------------------------
+
+
+def _status_filter(request, scope: Scope) -> StatusFilter:
+    """The status page's filters from the query string; 404 for a unit outside the scope."""
+    try:
+        return StatusFilter.from_params(scope, request.GET)
+    except OutOfScope:
+        raise Http404("unit outside the user's units or the campaign") from None
+
+
+@login_required
+@require_GET
+@read_only_db
+@campaign_view
+def status_export(request, campaign: Campaign, fmt: str):
+    """What the status page shows, with the same filters, as .xlsx or .csv."""
+    made = render_status(_status_filter(request, Scope.of(request.user, campaign)), fmt)
+    response = HttpResponse(made.content, content_type=made.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{made.filename}"'
+    return response

@@ -278,6 +278,21 @@ RECIPES: dict[str, Recipe] = {
         [Case(data={"phone": "0912 345 678"}, owner="lan", live=405)], own=True
     ),
     "notifications-test": Recipe([Case({"channel": "app"}, owner="lan", live=405)], own=True),
+    # The status page's exports (#17): its filters, the same scope.
+    "reports-status-xlsx": Recipe(
+        [
+            Case(C),
+            Case(C, query={"root": "870", "show": "late"}, scope="870"),
+            Case(C, query={"root": "869-TH"}, scope="869-TH"),
+        ]
+    ),
+    "reports-status-csv": Recipe(
+        [
+            Case(C),
+            Case(C, query={"root": "870-LKA", "q": "long"}, scope="870-LKA"),
+            Case(C, query={"root": "869-TH"}, scope="869-TH"),
+        ]
+    ),
 }
 
 # What anyone may open, and why: nothing in it is a unit's data.
@@ -420,6 +435,21 @@ API: dict[str, Recipe] = {
         [
             Case(C, data=api_queued("870-TTT"), scope="870-TTT", owner="lan"),
             Case(C, data=api_queued("869-TH"), scope="869-TH"),
+        ]
+    ),
+    # The summary as a file (#17), with the summary's parameters and the page's filters.
+    "GET /api/v1/campaigns/{slug}/summary.xlsx": Recipe(
+        [
+            Case(C),
+            Case(C, query={"root": "870", "show": "missing"}, scope="870"),
+            Case(C, query={"root": "869-TH"}, scope="869-TH"),
+        ]
+    ),
+    "GET /api/v1/campaigns/{slug}/summary.csv": Recipe(
+        [
+            Case(C),
+            Case(C, query={"root": "870-LKA"}, scope="870-LKA"),
+            Case(C, query={"root": "869-TH", "q": "hoa"}, scope="869-TH"),
         ]
     ),
 }
