@@ -27,6 +27,7 @@ from uptake.campaigns.scope import OutOfScope, Scope
 from uptake.imports import actions, message, offline, workbook
 from uptake.imports.models import Upload
 from uptake.imports.sheet import MAX_BYTES, FileRefused
+from uptake.lib.dates import parse_day
 from uptake.ops.downloads import log_download
 
 KEEP_UPLOADS = timedelta(days=1)
@@ -52,9 +53,8 @@ def _get_scope_for_import(request, campaign: Campaign) -> Scope:
 
 def _day(campaign: Campaign, value: str | None) -> date:
     default = min(campaign.today(), campaign.end)
-    try:
-        day = date.fromisoformat(value) if value else default
-    except ValueError:
+    day = parse_day(value)  # dd/mm/yyyy as typed, whatever the browser's language (#17)
+    if day is None:
         return default
     return min(max(day, campaign.start), default)
 

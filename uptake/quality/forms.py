@@ -6,11 +6,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from uptake.lib.dates import DayField
 from uptake.quality.actions import REASON_MAX, SAMPLE_MAX, TEXT_MAX
 from uptake.quality.models import Method, Rule, Sample, Severity
 from uptake.reports.actions import FieldError
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NUMBER = {"inputmode": "numeric", "autocomplete": "off", "class": "number"}
 
 
@@ -37,8 +37,8 @@ class FlagFilterForm(forms.Form):
     severity = forms.ChoiceField(
         label=_("Severity"), required=False, choices=[("", _("All severities"))] + Severity.choices
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+    date_from = DayField(label=_("From"), required=False)
+    date_to = DayField(label=_("To"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS)
     order = forms.ChoiceField(label=_("Order by"), required=False, choices=ORDER)
 
@@ -59,7 +59,7 @@ class DismissForm(forms.Form):
 
 
 class InspectionForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DATE)
+    date = DayField(label=_("Date"))
     inspector = forms.CharField(
         label=_("Inspector"),
         max_length=200,
@@ -173,4 +173,4 @@ class StaffMemberForm(forms.Form):
     position = forms.CharField(label=_("Position"), max_length=200, required=False)
     has_smartphone = forms.BooleanField(label=_("Has a smartphone"), required=False)
     installed = forms.BooleanField(label=_("Installed the app"), required=False)
-    installed_on = forms.DateField(label=_("Installed on"), required=False, widget=DATE)
+    installed_on = DayField(label=_("Installed on"), required=False)

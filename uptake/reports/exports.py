@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from uptake.campaigns.models import Campaign
 from uptake.campaigns.scope import Scope
+from uptake.lib.dates import parse_day
 from uptake.lib.text import fold
 from uptake.reports.history import last_day
 from uptake.reports.summary import Summary, UnitRow, build_summary
@@ -28,12 +29,9 @@ SHOW_VI = {"all": "Tất cả đơn vị", "late": "Trễ hạn", "missing": "Ch
 
 
 def day_param(campaign: Campaign, value: str | None) -> date:
-    """``?date=YYYY-MM-DD`` within the campaign's days (the last one by default)."""
+    """``?date=`` (dd/mm/yyyy or YYYY-MM-DD) within the campaign's days (the last by default)."""
     last = last_day(campaign)
-    try:
-        day = date.fromisoformat(value) if value else last
-    except ValueError:
-        day = last
+    day = parse_day(value) or last  # dd/mm/yyyy as typed, ISO from the page's links (#17)
     return min(max(day, campaign.start), last)
 
 

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from uptake.campaigns.models import Activity, Group, Participation
+from uptake.lib.dates import DayField, MomentField
 from uptake.reports.actions import FIELDS, NOTE_MAX, FieldError
 from uptake.reports.models import Report
 
@@ -64,7 +65,7 @@ class ReportForm(forms.Form):
             before = (previous.figures.get(group.key) if previous else None) or {}
             for name in FIELDS:
                 # Not required here: submit_report says what is missing, with every other error.
-                figure_fields[figure_field(group.key, name)] = forms.CharField(
+                figure_fields[figure_field(group.key, name)] = field = forms.CharField(
                     label=labels[name],
                     required=False,
                     max_length=15,
@@ -72,9 +73,7 @@ class ReportForm(forms.Form):
                     widget=forms.TextInput(attrs={**NUMBER_ATTRS, "required": True}),
                 )
                 # The error summary names the group too: "installed" alone says too little.
-                figure_fields[figure_field(group.key, name)].summary_label = (
-                    f"{group.name} – {labels[name]}"
-                )
+                field.summary_label = f"{group.name} – {labels[name]}"
         activity_fields = {
             activity_field(a.key): forms.CharField(
                 label=a.name, required=False, max_length=15, widget=forms.TextInput(NUMBER_ATTRS)
@@ -208,11 +207,10 @@ class EntryForm(ReportForm):
         max_length=150,
         help_text=_("Who called, which Zalo group, the document's number… Required for Other."),
     )
-    received_at = forms.DateTimeField(
+    # Typed as the pages show times, "14:05 05/12/2026", whatever the browser's language (#17).
+    received_at = MomentField(
         label=_("Received at"),
         required=False,
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_(
             "When the unit sent the figures, if before now: it decides on time or late. "
             "Empty: now. More than 15 minutes ago: say in the note why they are entered later."
@@ -221,11 +219,7 @@ class EntryForm(ReportForm):
 
     def leading_fields(self, declared: dict) -> dict:
         return {
-            "date": forms.DateField(
-                label=_("Report date"),
-                input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            )
+            "date": DayField(label=_("Report date")),  # dd/mm/yyyy in any language (#17)
         }
 
     def clean(self):

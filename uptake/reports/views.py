@@ -507,10 +507,7 @@ def enter(request, campaign: Campaign, code: str):
                 )
     else:
         form = EntryForm(**kwargs)
-    form.fields["date"].widget.attrs.update(
-        min=campaign.start.isoformat(), max=last_day(campaign).isoformat()
-    )
-    form.fields["received_at"].widget.attrs["max"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    # Text fields read as dd/mm/yyyy (#17): the campaign's days are checked by submit_report.
     return _render(
         request,
         "reports/enter.html",

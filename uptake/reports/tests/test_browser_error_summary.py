@@ -48,9 +48,7 @@ def test_a_refused_report_opens_on_its_error_summary_with_the_pair_aligned(
     start, target, end = (today + timedelta(days=n) for n in (-3, 3, 10))
     load_campaign(campaign_data(slug="bluezone-errors", start=start, target_date=target, end=end))
     lan = get_user_model().objects.create_user("lan", password=PASSWORD)
-    Profile.objects.create(user=lan, role="reporter").units.set(
-        Unit.objects.filter(code="870-TTT")
-    )
+    Profile.objects.create(user=lan, role="reporter").units.set(Unit.objects.filter(code="870-TTT"))
     context = browser.new_context(viewport=PHONE, locale="vi-VN")
     problems = watch(context)
     page = context.new_page()

@@ -55,7 +55,10 @@ class EnterOnBehalfTest(BaseTestCase):
         self.assertEqual(form["staff__installed"].value(), 33)
         self.assertContains(response, "Điện thoại")
         self.assertContains(response, "Văn bản giấy")
-        self.assertContains(response, 'type="datetime-local"')
+        # dd/mm/yyyy whatever the browser's language (#17), not the browser's date pickers.
+        self.assertContains(response, 'name="date" value="17/08/2020"')
+        self.assertContains(response, 'placeholder="hh:mm dd/mm/yyyy"')
+        self.assertNotContains(response, 'type="datetime-local"')
 
     def test_it_records_the_report_as_entered_on_behalf_with_its_source(self):
         response = self.client.post(URL, entry(source="zalo", source_detail="nhóm Zalo thị trấn"))
