@@ -24,6 +24,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from uptake.accounts import twofactor
 from uptake.accounts.forms import CodeForm, TokenForm
 from uptake.accounts.models import ApiToken, profile_of
+from uptake.campaigns import menu
 
 
 def _next(request) -> str:
@@ -54,6 +55,8 @@ def _account(request, token_form=None, new_token=None, status=200):
         "two_factor": twofactor.requires_two_factor(user),
         "has_device": twofactor.has_device(user),
         "codes_left": twofactor.recovery_codes_left(user),
+        # The campaign menu, as on the campaign's pages (#17).
+        "campaign": menu.campaign_for(user),
     }
     return render(request, "accounts/account.html", context, status=status)
 

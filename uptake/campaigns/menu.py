@@ -60,6 +60,28 @@ def landing_for(user) -> str | None:
     return None
 
 
+def campaigns_for(user):
+    """The campaigns the person takes part in (a participation under one of their units; every
+    campaign for an admin), the latest first."""
+    from uptake.accounts.models import profile_of
+    from uptake.units.models import Unit
+
+    profile = profile_of(user)
+    campaigns = Campaign.objects.all()
+    if not profile.is_admin:
+        units = Unit.objects.filter(profile.scope_q())
+        campaigns = campaigns.filter(participations__unit__in=units).distinct()
+    return campaigns.order_by("-start", "title")
+
+
+def campaign_for(user) -> Campaign | None:
+    """The campaign whose menu a page outside any campaign shows (the account page, #17): the
+    person's running campaign that started last, else their latest."""
+    campaigns = list(campaigns_for(user).select_related("root"))
+    running = [c for c in campaigns if c.start <= c.today() <= c.end]
+    return (running or campaigns or [None])[0]
+
+
 def allowed(request, campaign: Campaign) -> list[str]:
     """The names of the campaign's pages the user may open, in the menu's order."""
     scope = Scope.of(request.user, campaign)

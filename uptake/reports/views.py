@@ -65,11 +65,7 @@ def campaign_view(view):
 
 def _campaigns_for(profile: Profile):
     """The campaigns the user takes part in: a participation under one of their units."""
-    campaigns = Campaign.objects.all()
-    if not profile.is_admin:
-        units = Unit.objects.filter(profile.scope_q())
-        campaigns = campaigns.filter(participations__unit__in=units).distinct()
-    return campaigns.order_by("-start", "title")
+    return menu.campaigns_for(profile.user)
 
 
 def _render(request, template: str, campaign: Campaign, profile: Profile, **context):

@@ -96,3 +96,59 @@ class AccountPageTest(BaseTestCase):
         self.assertContains(response, 'id="two-factor"')
         self.client.force_login(self.lan)
         self.assertNotContains(self.client.get("/account/"), 'id="two-factor"')
+
+
+@override_settings(PASSWORD_HASHERS=FAST_HASHERS)
+class AccountPageMenuAndRecoveryTest(BaseTestCase):
+    """#17: the campaign menu on the account page; a warning with a button when the recovery
+    codes have run out."""
+
+    def confirmed_device(self, user):
+        from uptake.accounts import twofactor
+
+        device = twofactor.pending_device(user)
+        twofactor.confirm_device(device)
+        return twofactor
+
+    def test_the_account_page_carries_the_campaign_menu(self):
+        for user, first in (
+            (self.minh, "/c/bluezone-2020/status/"),
+            (self.lan, "/c/bluezone-2020/report/"),
+        ):
+            with self.subTest(user=user.username):
+                self.client.force_login(user)
+                response = self.client.get("/account/")
+                self.assertContains(response, '<nav class="campaign"')
+                self.assertContains(response, f'href="{first}"')
+
+    def test_someone_in_no_campaign_gets_no_menu(self):
+        from django.contrib.auth import get_user_model
+
+        from uptake.accounts.models import Profile
+
+        nobody = get_user_model().objects.create_user("nobody", password="x" * 12)
+        Profile.objects.create(user=nobody, role="viewer")
+        self.client.force_login(nobody)
+        response = self.client.get("/account/")
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, '<nav class="campaign"')
+
+    def test_no_recovery_code_left_shows_a_warning_with_a_button(self):
+        twofactor = self.confirmed_device(self.minh)
+        from django_otp.plugins.otp_static.models import StaticToken
+
+        StaticToken.objects.filter(device__user=self.minh).delete()
+        self.assertEqual(twofactor.recovery_codes_left(self.minh), 0)
+        self.client.force_login(self.minh)
+        response = self.client.get("/account/")
+        self.assertContains(response, 'id="no-recovery-codes"')
+        self.assertContains(response, "Bạn đã hết mã khôi phục.")
+        self.assertContains(response, "Tạo mã khôi phục mới")
+        self.assertContains(response, 'action="/account/two-factor/recovery/"')
+
+    def test_codes_left_show_no_warning(self):
+        self.confirmed_device(self.minh)
+        self.client.force_login(self.minh)
+        response = self.client.get("/account/")
+        self.assertContains(response, "10 mã khôi phục")
+        self.assertNotContains(response, 'id="no-recovery-codes"')
