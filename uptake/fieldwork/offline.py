@@ -8,19 +8,15 @@ its own HTML (and the worker's own update check) on each load.
 
 from __future__ import annotations
 
-import hashlib
 import json
-from functools import lru_cache
-from pathlib import Path
 
-from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from uptake.campaigns.models import Campaign
 from uptake.fieldwork.models import Outcome
+from uptake.lib.offline import OfflinePage
 
 # The page's own files, under uptake/static/.
 PAGE_ASSETS = ("fieldwork/visit.css", "fieldwork/visit.js")
@@ -29,40 +25,13 @@ ICONS = ("fieldwork/icon-192.png", "fieldwork/icon-512.png", "fieldwork/icon.svg
 SITE_ASSETS = ("css/uptake.css",)
 
 
-def _digest() -> str:
-    h = hashlib.sha256()
-    files = [finders.find(name) for name in PAGE_ASSETS + ICONS + SITE_ASSETS]
-    files.append(settings.BASE_DIR / "templates" / "fieldwork" / "sw.js")
-    for found in files:
-        if found and Path(found).exists():
-            h.update(Path(found).read_bytes())
-    return h.hexdigest()[:10]
-
-
-@lru_cache(maxsize=1)
-def _cached_version() -> str:
-    return _digest()
-
-
-def version() -> str:
-    """Changes whenever one of the files the worker keeps changes (recomputed in DEBUG)."""
-    if settings.DEBUG:
-        _cached_version.cache_clear()
-    return _cached_version()
-
-
-def cache_name() -> str:
-    """The service worker's cache: the page adds to it the files its header brings along."""
-    return f"uptake-visits-{version()}"
-
-
-def assets() -> dict[str, str]:
-    """The page's CSS, JS and icons, by name, as versioned URLs."""
-    v = version()
-    return {
-        name.rsplit("/", 1)[1].replace(".", "_").replace("-", "_"): f"{static(name)}?v={v}"
-        for name in PAGE_ASSETS + ICONS
-    }
+PAGE = OfflinePage(
+    cache_prefix="uptake-visits-",
+    assets=PAGE_ASSETS + ICONS,
+    kept=SITE_ASSETS,
+    worker="fieldwork/sw.js",
+)
+version, cache_name, assets = PAGE.version, PAGE.cache_name, PAGE.assets
 
 
 def page_urls(campaign: Campaign) -> dict[str, str]:

@@ -10,14 +10,9 @@ The server decides on time or late by when it receives the report (``submit_repo
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import datetime
-from functools import lru_cache
-from pathlib import Path
 
-from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +22,7 @@ from uptake.accounts.models import Role, profile_of
 from uptake.campaigns.models import Campaign, Participation
 from uptake.campaigns.scope import Scope
 from uptake.imports.models import QueuedReceipt
+from uptake.lib.offline import OfflinePage
 from uptake.reports.actions import submit_report
 from uptake.reports.models import Report, Revision
 from uptake.units.models import Unit
@@ -92,36 +88,10 @@ def own_participations(user, campaign: Campaign, day) -> list[Participation]:
 # --- the page's files and its service worker ------------------------------------------------
 
 
-def _digest() -> str:
-    h = hashlib.sha256()
-    files = [finders.find(name) for name in PAGE_ASSETS + SITE_ASSETS]
-    files.append(settings.BASE_DIR / "templates" / "imports" / "sw.js")
-    for found in files:
-        if found and Path(found).exists():
-            h.update(Path(found).read_bytes())
-    return h.hexdigest()[:10]
-
-
-@lru_cache(maxsize=1)
-def _cached_version() -> str:
-    return _digest()
-
-
-def version() -> str:
-    if settings.DEBUG:
-        _cached_version.cache_clear()
-    return _cached_version()
-
-
-def cache_name() -> str:
-    return f"{CACHE_PREFIX}{version()}"
-
-
-def assets() -> dict[str, str]:
-    v = version()
-    return {
-        name.rsplit("/", 1)[1].replace(".", "_"): f"{static(name)}?v={v}" for name in PAGE_ASSETS
-    }
+PAGE = OfflinePage(
+    cache_prefix=CACHE_PREFIX, assets=PAGE_ASSETS, kept=SITE_ASSETS, worker="imports/sw.js"
+)
+version, cache_name, assets = PAGE.version, PAGE.cache_name, PAGE.assets
 
 
 def urls(campaign: Campaign) -> dict[str, str]:
