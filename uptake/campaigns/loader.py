@@ -6,13 +6,15 @@ longer expected from the next day on; its reports stay.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
+import types
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Union, get_args, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -34,12 +36,14 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 
 
 class CampaignFileError(Exception):
-    """The file is not a valid campaign; ``key`` names where (``units[2].reports``)."""
+    """The file is not a valid campaign. ``errors`` holds every error found, in the file's
+    order, as ``(key, message)``: ``key`` names where (``units[2].reports``, "" for the whole
+    file). ``key`` and ``message`` are the first error's."""
 
-    def __init__(self, key: str, message: str):
-        super().__init__(f"{key}: {message}" if key else message)
-        self.key = key
-        self.message = message
+    def __init__(self, key: str = "", message: str = "", *, errors=None):
+        self.errors: list[tuple[str, str]] = list(errors) if errors else [(key, message)]
+        self.key, self.message = self.errors[0]
+        super().__init__("\n".join(f"{k}: {m}" if k else m for k, m in self.errors))
 
 
 class Strict(BaseModel):
@@ -271,27 +275,130 @@ def _key(loc: tuple) -> str:
 
 
 def parse(data: Any) -> CampaignSpec:
+    """The file checked whole: a CampaignFileError lists every error of it at once (#19).
+
+    The schema's errors first (all of them); only a file that passes the schema has its
+    dates, units and levels checked, and then every one of those errors is listed too.
+    """
     if not isinstance(data, dict):
         raise CampaignFileError("", "a campaign file is a mapping of keys (slug, app, ...)")
     try:
         spec = CampaignSpec.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        message = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            message = "unknown key"
-        raise CampaignFileError(_key(err["loc"]), message) from None
-    _check_dates(spec)
-    _check_tree(spec)
+        raise CampaignFileError(errors=_schema_errors(exc.errors())) from None
+    errors: list[tuple[str, str]] = []
+    _check_dates(spec, errors)
+    _check_tree(spec, errors)
+    if errors:
+        raise CampaignFileError(errors=errors)
     return spec
 
 
-def _check_dates(spec: CampaignSpec) -> None:
+def _schema_errors(found: list[dict]) -> list[tuple[str, str]]:
+    """pydantic's errors as (key, message). A misspelt key ("target_percnt") is reported as
+    itself with the known key it is close to, not as the "Field required" of the key it
+    misses, which is dropped: "unknown key 'target_percnt' — did you mean 'target_percent'?"."""
+    missing = {_plain(err["loc"]): i for i, err in enumerate(found) if err["type"] == "missing"}
+    out: dict[int, tuple[str, str]] = {}  # by the place in pydantic's order
+    for i, err in enumerate(found):
+        loc = _plain(err["loc"])
+        if err["type"] != "extra_forbidden" or not loc:
+            continue
+        unknown, parent = str(loc[-1]), loc[:-1]
+        message = f"unknown key {unknown!r}"
+        known = _known_keys(parent)
+        # The keys it may stand for: those missing here first, then any known key.
+        absent = [k for k in known if parent + (k,) in missing]
+        close = difflib.get_close_matches(unknown, absent, n=1, cutoff=0.6) or (
+            difflib.get_close_matches(unknown, known, n=1, cutoff=0.6)
+        )
+        if close:
+            message += f" — did you mean {close[0]!r}?"
+            j = missing.get(parent + (close[0],))
+            if j is not None and j not in out:
+                i = j  # in the place of the missing key it stands for, which is dropped
+        out[i] = (_key(err["loc"]), message)
+    for i, err in enumerate(found):
+        if i not in out and err["type"] != "extra_forbidden":
+            out[i] = (_key(err["loc"]), err["msg"].removeprefix("Value error, "))
+    return [out[i] for i in sorted(out)]
+
+
+def _plain(loc: tuple) -> tuple:
+    """A pydantic location without its validators' steps (``function-after[...]``)."""
+    return tuple(
+        p for p in loc if isinstance(p, int) or not p.startswith(("function-", "list[", "dict["))
+    )
+
+
+def _known_keys(loc: tuple) -> list[str]:
+    """The keys the file's schema knows at ``loc`` (``("groups", "residents")``: a group's)."""
+    model: type[BaseModel] | None = CampaignSpec
+    skip = 0  # list indexes and mapping keys between a field and the model of its items
+    for part in loc:
+        if skip:
+            skip -= 1
+            continue
+        if model is None or part not in model.model_fields:
+            return []
+        model, skip = _model_in(model.model_fields[part].annotation)
+    return list(model.model_fields) if model is not None and not skip else []
+
+
+def _model_in(annotation: Any) -> tuple[type[BaseModel] | None, int]:
+    """The schema model inside a field's type, and how many lists or mappings wrap it."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, 0
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Annotated:
+        return _model_in(args[0])
+    if origin in (list, dict) and args:
+        model, depth = _model_in(args[-1])
+        return model, depth + 1
+    if origin in (Union, types.UnionType):
+        for arg in args:
+            model, depth = _model_in(arg)
+            if model is not None:
+                return model, depth
+    return None, 0
+
+
+def locate(text: str, key: str) -> int | None:
+    """The line (from 1) of ``key`` (``units[0].units[2].code``) in the YAML ``text``: the
+    line of the key itself, or of the nearest mapping above it that the file has (a missing
+    key is reported where it should be). None when the text is not YAML."""
+    try:
+        node = yaml.compose(text, Loader=SafeLoader)
+    except yaml.YAMLError:
+        return None
+    if node is None:
+        return None
+    line = node.start_mark.line
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", key):
+        if isinstance(node, yaml.SequenceNode) and part.startswith("["):
+            index = int(part[1:-1])
+            if index >= len(node.value):
+                break
+            node = node.value[index]
+        elif isinstance(node, yaml.MappingNode):
+            found = [(k, v) for k, v in node.value if k.value == part]
+            if not found:
+                break
+            node = found[0][1]
+            line = found[0][0].start_mark.line
+            continue
+        else:
+            break
+        line = node.start_mark.line
+    return line + 1
+
+
+def _check_dates(spec: CampaignSpec, errors: list[tuple[str, str]]) -> None:
     # Checked here rather than in a model validator, whose errors carry no key.
     if spec.target_date < spec.start:
-        raise CampaignFileError("target_date", f"{spec.target_date} is before start ({spec.start})")
+        errors.append(("target_date", f"{spec.target_date} is before start ({spec.start})"))
     if spec.end < spec.start:
-        raise CampaignFileError("end", f"{spec.end} is before start ({spec.start})")
+        errors.append(("end", f"{spec.end} is before start ({spec.start})"))
 
 
 def walk(units: list[UnitSpec], path: str = "units", parent: UnitSpec | None = None):
@@ -302,51 +409,54 @@ def walk(units: list[UnitSpec], path: str = "units", parent: UnitSpec | None = N
         yield from walk(unit.units, f"{here}.units", unit)
 
 
-def _check_tree(spec: CampaignSpec) -> None:
+def _check_tree(spec: CampaignSpec, errors: list[tuple[str, str]]) -> None:
     seen: dict[str, str] = {}
     folded: dict[str, tuple[str, str]] = {}  # lower-cased code: (code, where)
     for where, unit, parent in walk(spec.units):
         if unit.households is not None and unit.kind != Unit.Kind.HAMLET:
-            raise CampaignFileError(f"{where}.households", "only a hamlet has households")
+            errors.append((f"{where}.households", "only a hamlet has households"))
         if unit.kind == Unit.Kind.HAMLET and (
-            parent is None
-            or parent.kind not in (Unit.Kind.COMMUNE, Unit.Kind.TOWN, Unit.Kind.WARD)
+            parent is None or parent.kind not in (Unit.Kind.COMMUNE, Unit.Kind.TOWN, Unit.Kind.WARD)
         ):
-            raise CampaignFileError(f"{where}.kind", "a hamlet lies under a commune, town or ward")
-        if unit.code in seen:
-            raise CampaignFileError(f"{where}.code", f"{unit.code!r} is already used at {seen[unit.code]}")
+            errors.append((f"{where}.kind", "a hamlet lies under a commune, town or ward"))
         # Codes that differ only in case ("KA", "ka") are one code to people, and were one to
         # SQLite's LIKE (#15): refused, like a code used twice.
         same = folded.get(unit.code.lower())
-        if same is not None:
-            raise CampaignFileError(
-                f"{where}.code", f"{unit.code!r} differs only in case from {same[0]!r} at {same[1]}"
+        if unit.code in seen:
+            errors.append((f"{where}.code", f"{unit.code!r} is already used at {seen[unit.code]}"))
+        elif same is not None:
+            errors.append(
+                (
+                    f"{where}.code",
+                    f"{unit.code!r} differs only in case from {same[0]!r} at {same[1]}",
+                )
             )
-        seen[unit.code] = where
-        folded[unit.code.lower()] = (unit.code, where)
+        else:
+            seen[unit.code] = where
+            folded[unit.code.lower()] = (unit.code, where)
         for key in unit.reports:
             if key not in spec.groups:
-                raise CampaignFileError(f"{where}.reports", f"unknown group {key!r}")
+                errors.append((f"{where}.reports", f"unknown group {key!r}"))
         if len(set(unit.reports)) != len(unit.reports):
-            raise CampaignFileError(f"{where}.reports", "a group is listed twice")
+            errors.append((f"{where}.reports", "a group is listed twice"))
         for key in unit.activities:
             if key not in spec.activities:
-                raise CampaignFileError(f"{where}.activities", f"unknown activity {key!r}")
+                errors.append((f"{where}.activities", f"unknown activity {key!r}"))
         if len(set(unit.activities)) != len(unit.activities):
-            raise CampaignFileError(f"{where}.activities", "an activity is listed twice")
+            errors.append((f"{where}.activities", "an activity is listed twice"))
         if unit.activities and not unit.reports:
-            raise CampaignFileError(f"{where}.activities", "only a unit that reports groups has activities")
+            errors.append((f"{where}.activities", "only a unit that reports groups has activities"))
     if spec.coordinator not in seen:
-        raise CampaignFileError("coordinator", f"no unit with code {spec.coordinator!r} in the file")
-    _check_levels(spec, seen)
+        errors.append(("coordinator", f"no unit with code {spec.coordinator!r} in the file"))
+    _check_levels(spec, seen, errors)
     if not any(unit.reports for _w, unit, _p in walk(spec.units)):
-        raise CampaignFileError("units", "no unit reports any group")
+        errors.append(("units", "no unit reports any group"))
 
 
 LEVEL_KEYS = ("compile_at", "recipients", "auto_send", "document")
 
 
-def _check_levels(spec: CampaignSpec, seen: dict[str, str]) -> None:
+def _check_levels(spec: CampaignSpec, seen: dict[str, str], errors: list[tuple[str, str]]) -> None:
     """A unit's ``coordinator`` names an office of the file inside that unit; the keys of a
     coordinating level go with it; the top unit's office is the top-level ``coordinator``."""
     top = spec.units[0]
@@ -354,24 +464,29 @@ def _check_levels(spec: CampaignSpec, seen: dict[str, str]) -> None:
         if unit.coordinator is None:
             for key in LEVEL_KEYS:
                 if getattr(unit, key) is not None:
-                    raise CampaignFileError(
-                        f"{where}.{key}", "only a unit with its own coordinator has this key"
+                    errors.append(
+                        (f"{where}.{key}", "only a unit with its own coordinator has this key")
                     )
             continue
         if unit is top:
-            raise CampaignFileError(
-                f"{where}.coordinator",
-                "the top unit's office is the file's top-level coordinator key",
+            errors.append(
+                (
+                    f"{where}.coordinator",
+                    "the top unit's office is the file's top-level coordinator key",
+                )
             )
+            continue
         inside = {node.code for _w, node, _p in walk([unit])} - {unit.code}
         if unit.coordinator not in seen:
-            raise CampaignFileError(
-                f"{where}.coordinator", f"no unit with code {unit.coordinator!r} in the file"
+            errors.append(
+                (f"{where}.coordinator", f"no unit with code {unit.coordinator!r} in the file")
             )
-        if unit.coordinator not in inside:
-            raise CampaignFileError(
-                f"{where}.coordinator",
-                f"{unit.coordinator!r} is not a unit under {unit.code!r} in the file",
+        elif unit.coordinator not in inside:
+            errors.append(
+                (
+                    f"{where}.coordinator",
+                    f"{unit.coordinator!r} is not a unit under {unit.code!r} in the file",
+                )
             )
 
 
