@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from datetime import date, time
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -420,3 +421,83 @@ def run_job(run: JobRun, ctx: Context | None = None) -> dict:
     result = JOBS[run.job](run, ctx or Context())
     result.setdefault("at", timezone.now().isoformat())
     return result
+
+
+# --- a coordinator's reminder, now (#17) -------------------------------------------------
+
+REMIND_AGAIN_AFTER = timedelta(hours=1)
+MANUAL_LEVEL = "manual"  # the level of a pressed reminder's run: "manual <time> <user>"
+
+
+@dataclass
+class ManualReminder:
+    reminded: list[UnitRow]  # the units whose reporters were told now
+    too_soon: list[tuple[UnitRow, datetime]]  # reminded within the hour: when that was
+    notified: int  # how many people were told
+
+    @property
+    def next_at(self) -> datetime | None:
+        """When the earliest of the units reminded too recently may be reminded again."""
+        times = [at for _row, at in self.too_soon]
+        return min(times) + REMIND_AGAIN_AFTER if times else None
+
+
+def recently_reminded(campaign: Campaign, now: datetime) -> dict[str, datetime]:
+    """The units reminded by hand within the hour, each with the last time it was."""
+    found: dict[str, datetime] = {}
+    runs = JobRun.objects.filter(
+        campaign=campaign,
+        job=Job.AFTERNOON_REMINDER,
+        level__startswith=f"{MANUAL_LEVEL} ",
+        started_at__gt=now - REMIND_AGAIN_AFTER,
+    ).values_list("result", "started_at")
+    for result, started_at in runs:
+        for code in (result or {}).get("units", []):
+            if code not in found or found[code] < started_at:
+                found[code] = started_at
+    return found
+
+
+def remind_now(campaign: Campaign, day: date, rows: list[UnitRow], by) -> ManualReminder:
+    """The "remind the units not reported" button, pressed on the status page by ``by``: the afternoon
+    reminder's message (``_remind``, the scheduler's own function) to the reporters of the
+    units among ``rows`` that have not reported ``day``, except those reminded this way within
+    the hour. It is a job run of its own, done at once (the scheduler never claims it), whose
+    notifications the sending loop sends like any run's; the audit trail says who pressed."""
+    from uptake.audit.models import log_action
+
+    now = timezone.now()
+    missing = [r for r in rows if r.status == Status.MISSING]
+    recent = recently_reminded(campaign, now)
+    too_soon = [(r, recent[r.unit.code]) for r in missing if r.unit.code in recent]
+    due = [r for r in missing if r.unit.code not in recent]
+    if not due:
+        return ManualReminder([], too_soon, 0)
+    codes = [r.unit.code for r in due]
+    run = JobRun.objects.create(
+        campaign=campaign,
+        job=Job.AFTERNOON_REMINDER,
+        day=day,
+        level=f"{MANUAL_LEVEL} {now:%Y%m%dT%H%M%S.%f} {by.pk}"[:64],
+        due_at=now,
+        next_attempt_at=now,
+        state=JobRun.State.DONE,
+        attempts=1,
+        started_at=now,
+        finished_at=now,
+        locked_by=f"user {by.get_username()}"[:100],
+        result={"units": codes, "by": by.get_username()},
+    )
+    notified = _remind(run, Kind.AFTERNOON_REMINDER, due)
+    JobRun.objects.filter(pk=run.pk).update(
+        result={"units": codes, "by": by.get_username(), "notified": notified}
+    )
+    log_action(
+        by,
+        "reminder.send",
+        "campaign",
+        campaign.slug,
+        after={"day": day.isoformat(), "units": codes, "notified": notified, "run": run.pk},
+        at=now,
+    )
+    return ManualReminder(due, too_soon, notified)

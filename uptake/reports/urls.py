@@ -19,6 +19,7 @@ urlpatterns = [
         {"fmt": "csv"},
         name="reports-status-csv",
     ),
+    path("c/<slug:slug>/status/remind/", views.status_remind, name="reports-status-remind"),
     path("c/<slug:slug>/units/<str:code>/", views.unit, name="reports-unit"),
     path("c/<slug:slug>/units/<str:code>/enter/", views.enter, name="reports-enter"),
 ]

@@ -24,7 +24,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from uptake.accounts.models import Profile, Role, profile_of
 from uptake.campaigns import menu
@@ -47,7 +48,7 @@ from uptake.reports.history import (
 )
 from uptake.reports.models import Report, Revision
 from uptake.reports.suggestions import compare_with_latest, initial_values, starting_points
-from uptake.reports.summary import GroupFigures, Section, UnitRow
+from uptake.reports.summary import GroupFigures, Section, UnitRow, build_summary
 from uptake.units.models import Unit
 
 
@@ -362,6 +363,8 @@ def status(request, campaign: Campaign):
         can_enter=profile.enters_on_behalf,
         deadline=campaign.deadline(day),
         export_query=link()[1:],
+        # "Remind the units not reported" (#17): coordinators, today, someone missing.
+        can_remind=scope.coordinates and day == campaign.today() and summary.counts["missing"],
     )
 
 
@@ -538,3 +541,54 @@ def status_export(request, campaign: Campaign, fmt: str):
     response = HttpResponse(made.content, content_type=made.content_type)
     response["Content-Disposition"] = f'attachment; filename="{made.filename}"'
     return response
+
+
+# --- "Remind the units not reported" (#17) -------------------------------------------------
+
+
+@login_required
+@require_POST
+@campaign_view
+def status_remind(request, campaign: Campaign):
+    """A coordinator reminds the reporters of today's missing units under the page's unit,
+    now (uptake.notify.jobs.remind_now: the afternoon reminder's message, at most once an
+    hour per unit, who pressed it in the audit trail)."""
+    from uptake.notify.jobs import remind_now
+
+    scope = Scope.of(request.user, campaign)
+    if not scope.coordinates:
+        raise PermissionDenied("only coordinators remind units")
+    flt = _status_filter(request, scope)  # the root from the query string, as on the page
+    url = reverse("reports-status", args=[campaign.slug])
+    back = f"{url}?{urlencode({'root': flt.root.code})}"
+    today = campaign.today()
+    if not campaign.start <= today <= campaign.end:
+        messages.error(request, _("There is no report to make today: nobody to remind."))
+        return redirect(back)
+    summary = build_summary(campaign, today, flt.root)
+    done = remind_now(campaign, today, summary.rows, request.user)
+    if not done.reminded and not done.too_soon:
+        messages.info(request, _("Every unit has reported today: there is nobody to remind."))
+    elif not done.reminded:
+        messages.error(
+            request,
+            _(
+                "Every unit not reported was reminded less than an hour ago. "
+                "You can remind them again from %(time)s."
+            )
+            % {"time": timezone.localtime(done.next_at).strftime("%H:%M")},
+        )
+    else:
+        text = ngettext(
+            "Reminder sent now to the reporters of %(count)s unit not reported.",
+            "Reminder sent now to the reporters of %(count)s units not reported.",
+            len(done.reminded),
+        ) % {"count": len(done.reminded)}
+        if done.too_soon:
+            text += " " + ngettext(
+                "%(count)s unit was reminded less than an hour ago and was left out.",
+                "%(count)s units were reminded less than an hour ago and were left out.",
+                len(done.too_soon),
+            ) % {"count": len(done.too_soon)}
+        messages.success(request, text)
+    return redirect(back)

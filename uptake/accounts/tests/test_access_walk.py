@@ -293,6 +293,14 @@ RECIPES: dict[str, Recipe] = {
             Case(C, query={"root": "869-TH"}, scope="869-TH"),
         ]
     ),
+    # "Nhắc đơn vị chưa báo cáo" (#17): a coordinator's POST, for the units under ?root=.
+    "reports-status-remind": Recipe(
+        [
+            Case(C, query={"root": "870"}, scope="870", live=405),
+            Case(C, query={"root": "870-LKA"}, scope="870-LKA", live=405),
+            Case(C, query={"root": "869-TH"}, scope="869-TH", live=405),
+        ]
+    ),
 }
 
 # What anyone may open, and why: nothing in it is a unit's data.
