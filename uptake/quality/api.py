@@ -5,7 +5,8 @@
   "severity", "message", "evidence", "dismissed"}]``, only for units within the user's units.
   It reads the stored flags and writes nothing: the scheduler brings them up to date within a
   minute of a change (``refresh_stale_flags``), as do inspections and compilations;
-- ``POST /campaigns/{slug}/flags/refresh`` (``root=CODE`` optional): bring them up to date now;
+- ``POST /campaigns/{slug}/flags/refresh`` (``root=CODE`` optional): bring them up to date now
+  (coordinators and admins, as the data-quality page's check);
 - ``GET /campaigns/{slug}/inspections?unit=CODE``: inspections with their verified rate, 95%
   Wilson interval and the reported rate they were checked against;
 - ``POST /campaigns/{slug}/inspections``: record one (coordinators and admins).
@@ -28,6 +29,7 @@ from uptake.quality.actions import (
     QualityInvalid,
     Verdict,
     by_severity,
+    can_inspect,
     record_inspection,
     refresh_flags,
     reported_point,
@@ -115,15 +117,20 @@ class RefreshOut(Schema):
 @router.post(
     "/campaigns/{slug}/flags/refresh",
     response={200: RefreshOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
-    summary="Bring the flags of your units (or of root) up to date now",
+    summary="Bring the flags of your units (or of root) up to date now (coordinators)",
     description="Checks again the groups of units whose reports or inspections changed since "
-    "their last check; the scheduler does the same within a minute of a change.",
+    "their last check; the scheduler does the same within a minute of a change. For those who "
+    "inspect the units (coordinators and admins), as the data-quality page's check.",
 )
 def refresh(request, slug: str, root: str | None = None):
     campaign = _campaign(slug)
-    tops = [_readable(request, root, "root")] if root else Scope.of(request.user, campaign).roots
-    if not tops:
-        raise ApiError(403, "campaign", "You take no part in this campaign.")
+    if root:
+        tops = [_readable(request, root, "root")]
+    else:
+        tops = Scope.of(request.user, campaign).roots
+    field = "root" if root else "campaign"
+    if not tops or not all(can_inspect(request.user, top) for top in tops):
+        raise ApiError(403, field, "Only the coordinators of these units check their flags.")
     total = CheckResult()
     for top in tops:
         result = refresh_flags(campaign, top)

@@ -293,14 +293,6 @@ RECIPES: dict[str, Recipe] = {
             Case(C, query={"root": "869-TH"}, scope="869-TH"),
         ]
     ),
-    # "Nhắc đơn vị chưa báo cáo" (#17): a coordinator's POST, for the units under ?root=.
-    "reports-status-remind": Recipe(
-        [
-            Case(C, query={"root": "870"}, scope="870", live=405),
-            Case(C, query={"root": "870-LKA"}, scope="870-LKA", live=405),
-            Case(C, query={"root": "869-TH"}, scope="869-TH", live=405),
-        ]
-    ),
 }
 
 # What anyone may open, and why: nothing in it is a unit's data.
@@ -407,6 +399,14 @@ API: dict[str, Recipe] = {
         [Case({"notification_id": Ref("note_lan")}, owner="lan")], own=True
     ),
     "GET /api/v1/campaigns/{slug}/flags": Recipe(
+        [
+            Case(C),
+            Case(C, query={"root": "870-LKA"}, scope="870-LKA"),
+            Case(C, query={"root": "869-TH"}, scope="869-TH"),
+        ]
+    ),
+    # Flags brought up to date now (#19): coordinators and admins, for their units or ?root=.
+    "POST /api/v1/campaigns/{slug}/flags/refresh": Recipe(
         [
             Case(C),
             Case(C, query={"root": "870-LKA"}, scope="870-LKA"),
