@@ -424,3 +424,58 @@ def get_summary_xlsx(request, slug: str, query: Query[SummaryFileQuery]):
 )
 def get_summary_csv(request, slug: str, query: Query[SummaryFileQuery]):
     return _summary_file(request, slug, query, "csv")
+
+
+# --- the day on one page, to forward (#17) ---------------------------------------------------
+
+
+class BriefQuery(Schema):
+    date: dt.date | None = None
+    unit: str | None = None
+
+
+def _brief(request, slug: str, query: BriefQuery, fmt: str) -> HttpResponse:
+    from uptake.campaigns.scope import OutOfScope, Scope
+    from uptake.documents.brief import render_brief
+
+    with reads_on_replica():
+        campaign = _campaign(slug)
+        if query.unit:
+            _unit(query.unit)  # 404 for a code that names no unit
+        try:
+            # No unit: the top of the person's units in the campaign, as on the status page.
+            root = Scope.of(request.user, campaign).root_for(query.unit)
+        except OutOfScope:
+            raise ApiError(403, "unit", "This unit is outside your units.") from None
+        day = query.date or min(campaign.today(), campaign.end)
+        errors = check_date(campaign, day)
+        if errors:
+            raise ReportInvalid(errors)
+        made = render_brief(campaign, day, root, fmt)
+    response = HttpResponse(made.content, content_type=made.content_type)
+    response["Content-Disposition"] = f'inline; filename="{made.filename}"'
+    return response
+
+
+@router.get(
+    "/campaigns/{slug}/brief.png",
+    response=_FILE_RESPONSES,
+    summary="The day on one picture to forward (PNG 1080 px wide): totals, reporting, trend",
+    openapi_extra={
+        "responses": {200: {"description": "The picture", "content": {"image/png": {}}}}
+    },
+)
+def get_brief_png(request, slug: str, query: Query[BriefQuery]):
+    return _brief(request, slug, query, "png")
+
+
+@router.get(
+    "/campaigns/{slug}/brief.pdf",
+    response=_FILE_RESPONSES,
+    summary="The day on one A4 page (PDF): totals, reporting, the units furthest, trend",
+    openapi_extra={
+        "responses": {200: {"description": "The page", "content": {"application/pdf": {}}}}
+    },
+)
+def get_brief_pdf(request, slug: str, query: Query[BriefQuery]):
+    return _brief(request, slug, query, "pdf")

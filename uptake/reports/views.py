@@ -592,3 +592,25 @@ def status_remind(request, campaign: Campaign):
             ) % {"count": len(done.too_soon)}
         messages.success(request, text)
     return redirect(back)
+
+
+# --- the day on one page, to forward (#17) -------------------------------------------------
+
+
+@login_required
+@require_GET
+@read_only_db
+@campaign_view
+def brief(request, campaign: Campaign, fmt: str):
+    """The day of ``?unit=`` (the person's top unit by default) on one picture or A4 page, for
+    the pages' "Chia sẻ" button; the API's brief.png / brief.pdf make the same file."""
+    from uptake.documents.brief import render_brief
+
+    try:
+        root = Scope.of(request.user, campaign).root_for(request.GET.get("unit"))
+    except OutOfScope:
+        raise Http404("unit outside the user's units or the campaign") from None
+    made = render_brief(campaign, day_param(campaign, request.GET.get("date")), root, fmt)
+    response = HttpResponse(made.content, content_type=made.content_type)
+    response["Content-Disposition"] = f'inline; filename="{made.filename}"'
+    return response

@@ -293,6 +293,29 @@ RECIPES: dict[str, Recipe] = {
             Case(C, query={"root": "869-TH"}, scope="869-TH"),
         ]
     ),
+    # "Nhắc đơn vị chưa báo cáo" (#17): a coordinator's POST, for the units under ?root=.
+    "reports-status-remind": Recipe(
+        [
+            Case(C, query={"root": "870"}, scope="870", live=405),
+            Case(C, query={"root": "870-LKA"}, scope="870-LKA", live=405),
+            Case(C, query={"root": "869-TH"}, scope="869-TH", live=405),
+        ]
+    ),
+    # The "Chia sẻ" button's picture and A4 page (#17), of ?unit= on ?date=.
+    "reports-brief-png": Recipe(
+        [
+            Case(C),
+            Case(C, query={"unit": "870-LKA"}, scope="870-LKA"),
+            Case(C, query={"unit": "869-TH"}, scope="869-TH"),
+        ]
+    ),
+    "reports-brief-pdf": Recipe(
+        [
+            Case(C),
+            Case(C, query={"unit": "870"}, scope="870"),
+            Case(C, query={"unit": "869-TH"}, scope="869-TH"),
+        ]
+    ),
 }
 
 # What anyone may open, and why: nothing in it is a unit's data.
@@ -458,6 +481,21 @@ API: dict[str, Recipe] = {
             Case(C),
             Case(C, query={"root": "870-LKA"}, scope="870-LKA"),
             Case(C, query={"root": "869-TH", "q": "hoa"}, scope="869-TH"),
+        ]
+    ),
+    # The day on one page (#17): the picture and the A4 page of a unit's scope.
+    "GET /api/v1/campaigns/{slug}/brief.png": Recipe(
+        [
+            Case(C),
+            Case(C, query={"unit": "870"}, scope="870"),
+            Case(C, query={"unit": "869-TH"}, scope="869-TH"),
+        ]
+    ),
+    "GET /api/v1/campaigns/{slug}/brief.pdf": Recipe(
+        [
+            Case(C),
+            Case(C, query={"unit": "870-LKA"}, scope="870-LKA"),
+            Case(C, query={"unit": "869-TH"}, scope="869-TH"),
         ]
     ),
 }
