@@ -113,7 +113,11 @@ def brief_svg(campaign: Campaign, day: date, root: Unit, now: datetime | None = 
         out.append(_t(x + 18, y + 92, label, 22, fill=MUTED))
     y += 160
     # The units furthest from the target, per group.
-    far = furthest(summary, FURTHEST)
+    # Units with figures only: one that has sent none is among the missing counted above.
+    far = {
+        key: [u for u in units if u["percent"] is not None][:FURTHEST]
+        for key, units in furthest(summary, len(summary.rows)).items()
+    }
     lines = [(g, u) for g in summary.groups for u in far.get(g.key, [])]
     if lines:
         out.append(_t(48, y, "Xa chỉ tiêu nhất", 28, font_weight="700"))
