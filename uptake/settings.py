@@ -75,21 +75,23 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # A database that cannot be reached: 503 with Retry-After, not a 500 (uptake/lib/guards.py).
     "uptake.lib.guards.DatabaseUnavailableMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Sessions, log-in, OTP and messages: Django's and django-otp's own, which step aside
+    # for an API call without a session cookie (a bearer token's, #20: uptake/lib/apipath.py).
+    "uptake.lib.apipath.SessionMiddleware",
     "uptake.lib.middleware.LanguageMiddleware",
     # Text no database can hold (NUL, broken surrogates): 400, or 422 for the API.
     "uptake.lib.guards.UnstorableTextMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "uptake.lib.apipath.AuthenticationMiddleware",
+    "uptake.lib.apipath.OTPMiddleware",
     "uptake.accounts.middleware.TwoFactorMiddleware",
     # Cache-Control: no-store on the API and on every page of someone logged in (#15).
     "uptake.lib.middleware.NoStoreMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",  # ETag, 304; after NoStore (#19)
     # Invalid API tokens locked out per address like wrong passwords (django-axes, #15).
     "uptake.lib.middleware.BadTokenThrottleMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "uptake.lib.apipath.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out log-in into the lockout page.
     "axes.middleware.AxesMiddleware",
