@@ -360,6 +360,12 @@ def main() -> None:
         "--conn-max-age", type=int, default=60, help="DB_CONN_MAX_AGE of the servers (60)"
     )
     parser.add_argument(
+        "--compare",
+        metavar="SETTINGS",
+        help="a settings module (on PYTHONPATH) served as a second uptake, in the same rounds:"
+        " an A/B of a change (e.g. the MIDDLEWARE before #20)",
+    )
+    parser.add_argument(
         "--keep-alive",
         action="store_true",
         help="keep each client's connection open between its requests",
@@ -417,10 +423,13 @@ def main() -> None:
             "#7 floor": ("floor_settings", "/bench/floor/reports"),
             "uptake": ("uptake.settings", "/api/v1/reports"),
         }
+        if args.compare:
+            servers[f"uptake ({args.compare})"] = (args.compare, "/api/v1/reports")
         phases = [
             label
             for label in servers
-            if label == "uptake" or {"bare floor": "bare", "#7 floor": "django"}[label] in floors
+            if label.startswith("uptake")
+            or {"bare floor": "bare", "#7 floor": "django"}[label] in floors
         ]
         floor_day = today + timedelta(days=1)
         results: dict[str, list[Run]] = {label: [] for label in phases}
@@ -431,20 +440,20 @@ def main() -> None:
                 for label in phases
             }
             for label in phases:
-                day = today if label == "uptake" else floor_day
+                day = today if label.startswith("uptake") else floor_day
                 warm(running[label], servers[label][1], dated(payloads, day), args)
                 forget(campaign, day)
             for n in range(1, args.rounds + 1):
                 print(f"-- round {n} of {args.rounds}")
                 for label in phases:
-                    day = today if label == "uptake" else floor_day
+                    day = today if label.startswith("uptake") else floor_day
                     run = burst(
                         label, running[label], servers[label][1], dated(payloads, day), args
                     )
                     check = stored(campaign, day, units)
                     show(run, check, units)
                     results[label].append(run)
-                    if label == "uptake":
+                    if label.startswith("uptake"):
                         checks.append(check)
                         if (
                             check["audited"] != check["stored"]
@@ -456,10 +465,11 @@ def main() -> None:
                                 f" {check['stored']:,} reports"
                             )
                     forget(campaign, day)
-                for label in phases:
-                    if label != "uptake" and results[label][-1].rate:
-                        share = results["uptake"][-1].rate / results[label][-1].rate
-                        print(f"   uptake / {label}: {share:.0%}")
+                for ours_label in [label for label in phases if label.startswith("uptake")]:
+                    for label in phases:
+                        if not label.startswith("uptake") and results[label][-1].rate:
+                            share = results[ours_label][-1].rate / results[label][-1].rate
+                            print(f"   {ours_label} / {label}: {share:.0%}")
 
         ours = results["uptake"]
         print("-- summary (each round: uptake's reports/s over the floor's, in the same round)")
@@ -468,13 +478,16 @@ def main() -> None:
             p99s = ", ".join(f"{r.percentile(99):,.0f}" for r in results[label])
             loads = ", ".join(f"{r.load[0]:.1f}-{r.load[1]:.1f}" for r in results[label])
             print(f"   {label}: reports/s {rates}; p99 {p99s} ms; load {loads}")
-        for label in phases:
-            if label == "uptake":
+        for ours_label, label in [
+            (o, f) for o in phases if o.startswith("uptake") for f in phases if f not in o
+        ]:
+            if label.startswith("uptake"):
                 continue
-            shares = [o.rate / f.rate for o, f in zip(ours, results[label], strict=True) if f.rate]
+            pairs = zip(results[ours_label], results[label], strict=True)
+            shares = [o.rate / f.rate for o, f in pairs if f.rate]
             if shares:
                 print(
-                    f"   uptake / {label}: {', '.join(f'{x:.0%}' for x in shares)}"
+                    f"   {ours_label} / {label}: {', '.join(f'{x:.0%}' for x in shares)}"
                     f" (median {statistics.median(shares):.0%}; target >= 60%:"
                     f" {_common.verdict(statistics.median(shares) >= 0.6)})"
                 )
