@@ -73,7 +73,7 @@ class TokenRevocationTestCase(BaseTestCase):
         response = self.client.post(
             "/login/", {"username": "lan", "password": "s3cret-Passw0rd!"}, follow=True
         )
-        self.assertContains(response, "Your role or units changed, so your API tokens")
+        self.assertContains(response, "Vai trò hoặc đơn vị của bạn đã thay đổi nên mã truy cập API")
         self.assertContains(response, f"{self.web.prefix}…")
         self.client.logout()
         again = self.client.post(

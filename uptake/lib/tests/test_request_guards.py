@@ -162,7 +162,7 @@ class BadTokenThrottleTestCase(FieldworkTestCase):
         third = self.get("upt_wrong3")
         self.assertEqual(third.status_code, 429)
         self.assertEqual(third.json()["errors"][0]["field"], "authorization")
-        self.assertIn("Too many invalid tokens", third.json()["errors"][0]["message"])
+        self.assertIn("quá nhiều mã truy cập không hợp lệ", third.json()["errors"][0]["message"])
         self.assertGreater(int(third["Retry-After"]), 0)
         # Locked: even a valid token from that address, before it is looked up.
         self.assertEqual(self.get(good).status_code, 429)
