@@ -58,8 +58,11 @@ CAMPAIGN = {
         "issuer": "PHÒNG VĂN HÓA VÀ THÔNG TIN",
         "place": "Hồng Ngự",
         "symbol": "BC-VHTT",
-        "signer": {"authority": "KT. TRƯỞNG PHÒNG", "capacity": "PHÓ TRƯỞNG PHÒNG",
-                   "name": "Nguyễn Thị Thu Hà"},
+        "signer": {
+            "authority": "KT. TRƯỞNG PHÒNG",
+            "capacity": "PHÓ TRƯỞNG PHÒNG",
+            "name": "Nguyễn Thị Thu Hà",
+        },
         "recipients": [
             {"name": "Thường trực UBND Huyện", "email": "ubnd@example.org"},
             {"name": "Sở Thông tin và Truyền thông tỉnh Đồng Tháp", "email": "sotttt@example.org"},
@@ -77,16 +80,33 @@ CAMPAIGN = {
                     "name": "Huyện Hồng Ngự",
                     "kind": "district",
                     "units": [
-                        {"code": "870-VHTT", "name": "Phòng Văn hóa và Thông tin",
-                         "kind": "office", "reports": ["staff"], "activities": ["meetings"]},
-                        {"code": "870-NV", "name": "Phòng Nội vụ", "kind": "office",
-                         "reports": ["staff"]},
-                        {"code": "870-TTT", "name": "Thị trấn Thường Thới Tiền", "kind": "town",
-                         "reports": ["staff", "residents"],
-                         "activities": ["broadcasts", "leaflets", "meetings"]},
-                        {"code": "870-LKA", "name": "Xã Long Khánh A", "kind": "commune",
-                         "reports": ["staff", "residents"],
-                         "activities": ["broadcasts", "leaflets", "meetings"]},
+                        {
+                            "code": "870-VHTT",
+                            "name": "Phòng Văn hóa và Thông tin",
+                            "kind": "office",
+                            "reports": ["staff"],
+                            "activities": ["meetings"],
+                        },
+                        {
+                            "code": "870-NV",
+                            "name": "Phòng Nội vụ",
+                            "kind": "office",
+                            "reports": ["staff"],
+                        },
+                        {
+                            "code": "870-TTT",
+                            "name": "Thị trấn Thường Thới Tiền",
+                            "kind": "town",
+                            "reports": ["staff", "residents"],
+                            "activities": ["broadcasts", "leaflets", "meetings"],
+                        },
+                        {
+                            "code": "870-LKA",
+                            "name": "Xã Long Khánh A",
+                            "kind": "commune",
+                            "reports": ["staff", "residents"],
+                            "activities": ["broadcasts", "leaflets", "meetings"],
+                        },
                     ],
                 },
                 {
@@ -94,8 +114,12 @@ CAMPAIGN = {
                     "name": "Huyện Tân Hồng",
                     "kind": "district",
                     "units": [
-                        {"code": "869-TH", "name": "Xã Tân Hộ Cơ", "kind": "commune",
-                         "reports": ["staff", "residents"]},
+                        {
+                            "code": "869-TH",
+                            "name": "Xã Tân Hộ Cơ",
+                            "kind": "commune",
+                            "reports": ["staff", "residents"],
+                        },
                     ],
                 },
             ],
@@ -168,8 +192,11 @@ class BaseTestCase(TestCase):
 
     def make_user(self, username: str, role: str, *codes: str):
         user = get_user_model().objects.create_user(
-            username, f"{username}@example.org", PASSWORD,
-            is_staff=role == "admin", is_superuser=role == "admin",
+            username,
+            f"{username}@example.org",
+            PASSWORD,
+            is_staff=role == "admin",
+            is_superuser=role == "admin",
         )
         profile = Profile.objects.create(user=user, role=role)
         profile.units.set(Unit.objects.filter(code__in=codes))

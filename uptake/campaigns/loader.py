@@ -21,8 +21,16 @@ import yaml
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, ValidationError
-from pydantic import field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from uptake.campaigns.models import Activity, Campaign, Coordination, Group, Participation
 from uptake.units.models import Unit
@@ -150,7 +158,14 @@ class StoreLinks(Strict):
 
 
 # The scheduler's daily jobs (#6): also the event names a webhook may choose.
-JOB_KEYS = ("morning_reminder", "afternoon_reminder", "overdue", "compile", "send", "leaders_summary")
+JOB_KEYS = (
+    "morning_reminder",
+    "afternoon_reminder",
+    "overdue",
+    "compile",
+    "send",
+    "leaders_summary",
+)
 
 
 class JobsSpec(Strict):

@@ -150,7 +150,9 @@ class Coordination(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="coordinations")
     # The coordinating office (Phòng Văn hóa và Thông tin), whose register numbers the report.
     office = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="coordinating")
-    compile_at = models.TimeField(_("daily compile time"), null=True, blank=True)  # None: campaign's
+    compile_at = models.TimeField(
+        _("daily compile time"), null=True, blank=True
+    )  # None: campaign's
     auto_send = models.BooleanField(_("send automatically"), default=False)
     # The file's ``document`` of this level (letterhead, symbol, signer, recipients), as loaded;
     # the top level's is the campaign's ``document``.

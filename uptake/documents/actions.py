@@ -146,9 +146,7 @@ def _lock(compilation: Compilation) -> Compilation:
     return locked
 
 
-def make_draft(
-    campaign: Campaign, day: date, user=None, *, unit=None
-) -> tuple[Compilation, bool]:
+def make_draft(campaign: Campaign, day: date, user=None, *, unit=None) -> tuple[Compilation, bool]:
     """Make the day's draft of a level (``unit``: see ``level_of``; the top level by default),
     or refresh it with the figures as they are now.
 

@@ -90,9 +90,7 @@ def _level_for_reader(request, slug: str, unit: str | None) -> tuple[Campaign, C
 _OUTSIDE = "This report is outside your units."
 
 
-def _level_for_coordinator(
-    request, slug: str, unit: str | None
-) -> tuple[Campaign, Coordination]:
+def _level_for_coordinator(request, slug: str, unit: str | None) -> tuple[Campaign, Coordination]:
     campaign, level = _level_for_reader(request, slug, unit)
     if not Scope.of(request.user, campaign).may_compile(level):
         field = "unit" if unit else "campaign"

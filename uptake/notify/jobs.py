@@ -459,8 +459,8 @@ def recently_reminded(campaign: Campaign, now: datetime) -> dict[str, datetime]:
 
 
 def remind_now(campaign: Campaign, day: date, rows: list[UnitRow], by) -> ManualReminder:
-    """The "remind the units not reported" button, pressed on the status page by ``by``: the afternoon
-    reminder's message (``_remind``, the scheduler's own function) to the reporters of the
+    """The "remind the units not reported" button, pressed on the status page by ``by``: the
+    afternoon reminder's message (``_remind``, the scheduler's own function) to the reporters of the
     units among ``rows`` that have not reported ``day``, except those reminded this way within
     the hour. It is a job run of its own, done at once (the scheduler never claims it), whose
     notifications the sending loop sends like any run's; the audit trail says who pressed."""

@@ -19,7 +19,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class RevisionInline(admin.TabularInline):
     model = Revision
     extra = 0
-    fields = ("number", "submitted_at", "submitted_by", "via", "on_behalf", "source", "figures", "note")
+    fields = (
+        "number",
+        "submitted_at",
+        "submitted_by",
+        "via",
+        "on_behalf",
+        "source",
+        "figures",
+        "note",
+    )
     readonly_fields = fields
     can_delete = False
 

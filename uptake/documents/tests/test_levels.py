@@ -107,7 +107,9 @@ class ActionsTestCase(LevelsTestCase):
 
     def test_the_compile_command_takes_a_unit(self):
         out = StringIO()
-        call_command("compile", "bluezone-2020", "--date", "2020-08-17", "--unit", "869", stdout=out)
+        call_command(
+            "compile", "bluezone-2020", "--date", "2020-08-17", "--unit", "869", stdout=out
+        )
         self.assertIn("(869)", out.getvalue())
         self.assertTrue(Compilation.objects.filter(unit__code="869").exists())
 
@@ -156,7 +158,9 @@ class ApiTestCase(LevelsTestCase):
             "/api/v1/campaigns/bluezone-2020/compilations?unit=870", **self.bearer(self.minh)
         )
         self.assertEqual([c["unit"] for c in listed.json()], ["870"])
-        top = self.client.get("/api/v1/campaigns/bluezone-2020/compilations", **self.bearer(self.so))
+        top = self.client.get(
+            "/api/v1/campaigns/bluezone-2020/compilations", **self.bearer(self.so)
+        )
         self.assertEqual(top.json(), [])
 
     def test_the_province_document_downloads_for_a_district(self):

@@ -65,9 +65,7 @@ class LevelsSchedulerTestCase(NotifyTestCase):
         self.at(17, 30)
         self.run_scheduler()
         for code, user in (("869", self.an), ("870", self.minh)):
-            approve_compilation(
-                Compilation.objects.get(unit__code=code), user, confirm=True
-            )
+            approve_compilation(Compilation.objects.get(unit__code=code), user, confirm=True)
         self.at(17, 31)
         self.run_scheduler()
         sent = dict(Compilation.objects.values_list("unit__code", "state"))

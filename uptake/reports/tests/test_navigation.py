@@ -14,8 +14,8 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from uptake.fieldwork.tests.base import FieldworkTestCase
 from uptake.campaigns.menu import sections
+from uptake.fieldwork.tests.base import FieldworkTestCase
 
 SLUG = "bluezone-2020"
 PAGES = {

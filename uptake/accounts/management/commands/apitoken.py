@@ -11,7 +11,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username")
-        parser.add_argument("--days", type=int, default=365, help="days until it expires (0: never)")
+        parser.add_argument(
+            "--days", type=int, default=365, help="days until it expires (0: never)"
+        )
 
     def handle(self, *args, username, days, **options):
         user = get_user_model().objects.filter(username=username, is_active=True).first()
