@@ -386,11 +386,14 @@ def leaders_summary(run: JobRun, ctx: Context) -> dict:
     for profile in profiles(campaign, Role.VIEWER):
         mine = scope.rows_for(profile)
         if mine:
+            roots = Scope(campaign, profile).roots
             params = {
                 **base_params(campaign, day),
                 "scope": scope.name_for(profile),
                 "counts": _counts(mine),
                 "groups": _group_figures(summary, mine),
+                # The day on one page (#17), sent with the summary: the leader's top unit.
+                "brief": {"unit": roots[0].code if roots else campaign.root.code},
             }
             items.append((profile.user, Kind.LEADERS_SUMMARY, params, url))
     ctx.beat()

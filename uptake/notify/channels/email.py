@@ -53,12 +53,37 @@ class Email(Channel):
                     "preferences": site_url() + "/notifications/preferences/",
                 },
             )
-        return EmailMessage(
+        message = EmailMessage(
             subject=f"[uptake] {title}",
             body=text,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[delivery.address],
         )
+        brief = self.brief(notification)
+        if brief is not None:
+            message.attach(brief.filename, brief.content, brief.content_type)
+        return message
+
+    @staticmethod
+    def brief(notification):
+        """The leaders' daily summary carries the day on one page (#17), a PNG of the leader's
+        top unit: the picture they forward. None for other messages, or when it cannot be
+        made (the unit left the campaign): the e-mail still goes."""
+        from datetime import date
+
+        from uptake.campaigns.models import Campaign
+        from uptake.documents.brief import render_brief
+        from uptake.units.models import Unit
+
+        wanted = notification.params.get("brief")
+        if notification.kind != Kind.LEADERS_SUMMARY or not wanted:
+            return None
+        campaign = Campaign.objects.filter(slug=notification.params.get("slug")).first()
+        unit = Unit.objects.filter(code=wanted.get("unit")).first()
+        if campaign is None or unit is None or not unit.is_within(campaign.root):
+            return None
+        day = date.fromisoformat(notification.params["date"])
+        return render_brief(campaign, day, unit, "png")
 
     @contextmanager
     def session(self):

@@ -50,3 +50,16 @@ class LeadersSummaryTestCase(NotifyTestCase):
         self.run_scheduler()
         counts = Notification.objects.get(user=other).params["counts"]
         self.assertEqual(counts, {"expected": 1, "on_time": 0, "late": 0, "missing": 1})
+
+    def test_its_e_mail_carries_the_day_on_one_page(self):
+        """#17: the picture a leader forwards comes with the summary: their top unit's day."""
+        from django.core import mail
+
+        self.run_scheduler()
+        sent = [m for m in mail.outbox if self.hoa.email in m.to]
+        self.assertEqual(len(sent), 1)
+        (name, content, mimetype), *_ = sent[0].attachments
+        self.assertEqual(mimetype, "image/png")
+        self.assertTrue(content.startswith(b"\x89PNG"))
+        self.assertIn("-870-", name)
+        self.assertLessEqual(len(content), 300 * 1024)
