@@ -41,7 +41,7 @@ def _fit(text: str, limit: int) -> str:
 
 
 def sheet_title(title: str, taken: set[str]) -> str:
-    """At most 31 characters (Excel's limit) cut between words, none of []:*?/\, unique in
+    """At most 31 characters (Excel's limit) cut between words, none of ``[]:*?/\\``, unique in
     the workbook."""
     base = _fit(re.sub(r"[\[\]:*?/\\]", " ", title).strip(), 31) or "Sheet"
     name, n = base, 2
