@@ -59,10 +59,6 @@ class Scope:
     # --- who ----------------------------------------------------------------------------
 
     @property
-    def is_system(self) -> bool:
-        return self.profile is None
-
-    @property
     def is_admin(self) -> bool:
         return self.profile is None or self.profile.is_admin
 
@@ -189,14 +185,6 @@ class Scope:
             other
             for other in self.levels
             if other.pk != level.pk and self.parent_of(other) == level
-        ]
-
-    def within(self, level: Coordination) -> list[Coordination]:
-        """Every level strictly below ``level``."""
-        return [
-            other
-            for other in self.levels
-            if other.pk != level.pk and other.unit.is_within(level.unit)
         ]
 
     def may_compile(self, level: Coordination) -> bool:

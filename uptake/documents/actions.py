@@ -66,13 +66,6 @@ def level_of(campaign: Campaign, unit=None) -> Coordination:
         ) from None
 
 
-def may_read(user, campaign: Campaign, level: Coordination | None = None) -> bool:
-    """Those who read the level's unit, and the coordinators and viewers of the units it
-    includes (a district reads the province's report). The top level by default."""
-    scope = Scope.of(user, campaign)
-    return scope.may_read_level(level or scope.top)
-
-
 def may_compile(user, campaign: Campaign, level: Coordination | None = None) -> bool:
     """The level's own coordinators, and admins (the top level by default)."""
     scope = Scope.of(user, campaign)

@@ -206,10 +206,7 @@ def build_on_levels_below(
             total["with_smartphone"] += t.get("with_smartphone") or 0
             total["installed"] += t.get("installed") or 0
     for r in [*rows, {"totals": totals}]:
-        for key, t in r["totals"].items():
-            t["percent"] = percent(t["installed"], t["with_smartphone"])
-            t["target_percent"] = targets.get(key)
-            t["met"] = t["percent"] is not None and t["percent"] >= targets.get(key, 0)
+        _rate(r["totals"], targets)
     for key, t in totals.items():
         data["totals"].setdefault(key, {}).update(t)
     data["reporting"] = reporting
@@ -221,16 +218,28 @@ def _live(summary: Summary, unit: Unit) -> tuple[dict, dict]:
     totals: dict[str, dict] = {}
     reporting = {"expected": 0, "on_time": 0, "late": 0, "missing": 0}
     for row in summary.rows:
-        if not row.unit.is_within(unit):
-            continue
-        reporting["expected"] += 1
-        reporting[row.status] += 1
-        for key, g in row.groups.items():
-            t = totals.setdefault(key, {"with_smartphone": 0, "installed": 0})
-            if g.with_smartphone is not None and g.installed is not None:
-                t["with_smartphone"] += g.with_smartphone
-                t["installed"] += g.installed
+        if row.unit.is_within(unit):
+            _count(row, totals, reporting)
     return totals, reporting
+
+
+def _count(row, totals: dict, reporting: dict) -> None:
+    """Add one unit's row to a block's totals per group and its reporting counts."""
+    reporting["expected"] += 1
+    reporting[row.status] += 1
+    for key, g in row.groups.items():
+        t = totals.setdefault(key, {"with_smartphone": 0, "installed": 0})
+        if g.with_smartphone is not None and g.installed is not None:
+            t["with_smartphone"] += g.with_smartphone
+            t["installed"] += g.installed
+
+
+def _rate(totals: dict, targets: dict[str, float]) -> None:
+    """Each group's percent, target and whether it is met, from its summed figures."""
+    for key, t in totals.items():
+        t["percent"] = percent(t["installed"], t["with_smartphone"])
+        t["target_percent"] = targets.get(key)
+        t["met"] = t["percent"] is not None and t["percent"] >= targets.get(key, 0)
 
 
 def gap(figures: dict) -> float:
@@ -283,22 +292,13 @@ def areas(summary: Summary) -> list[dict]:
                 "totals": {},
             },
         )
-        area["reporting"]["expected"] += 1
-        area["reporting"][row.status] += 1
-        for key, g in row.groups.items():
-            t = area["totals"].setdefault(key, {"with_smartphone": 0, "installed": 0})
-            if g.with_smartphone is not None and g.installed is not None:
-                t["with_smartphone"] += g.with_smartphone
-                t["installed"] += g.installed
+        _count(row, area["totals"], area["reporting"])
     if by_code:
         for unit in Unit.objects.filter(code__in=list(by_code)).only("code", "name"):
             by_code[unit.code]["name"] = unit.name
     targets = {g.key: float(g.target_percent) for g in summary.groups}
     for area in by_code.values():
-        for key, t in area["totals"].items():
-            t["percent"] = percent(t["installed"], t["with_smartphone"])
-            t["target_percent"] = targets[key]
-            t["met"] = t["percent"] is not None and t["percent"] >= targets[key]
+        _rate(area["totals"], targets)
     return list(by_code.values())
 
 
