@@ -9,6 +9,70 @@ def pytest_configure(config):
     # Tests log people in hundreds of times; the production hasher is slow on purpose.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+    from django.test.testcases import LiveServerThread
+
+    LiveServerThread.server_class = _live_server_class()
+
+
+def _live_server_class():
+    """The live server of the browser tests, one request at a time on in-memory SQLite.
+
+    On the in-memory SQLite test database every request thread of the live server is handed the
+    test's one connection (``connections_override``); two phones sending at once then ran two
+    transactions on it, interleaving their savepoints ("no such savepoint", "cannot open savepoint
+    - SQL statements in progress") into a 500 or 503 the product does not give: on a database file,
+    or PostgreSQL, each thread has its own connection. There, and with a file, nothing changes."""
+    import threading
+
+    from django.core.servers.basehttp import ThreadedWSGIServer
+
+    class SharedConnectionServer(ThreadedWSGIServer):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.one_at_a_time = threading.Lock()
+
+        def get_app(self):
+            app = super().get_app()
+            if not self.connections_override:
+                return app
+            return _Serialized(app, self.one_at_a_time)
+
+    return SharedConnectionServer
+
+
+class _Serialized:
+    """A WSGI application that holds ``lock`` from the call until the server closes the answer
+    (WSGI's ``close()``, called after the last byte or on a client gone), so an answer streamed
+    from the database is read under the lock too."""
+
+    def __init__(self, app, lock):
+        self.app, self.lock = app, lock
+
+    def __call__(self, environ, start_response):
+        self.lock.acquire()
+        try:
+            return _Releasing(self.app(environ, start_response), self.lock)
+        except BaseException:
+            self.lock.release()
+            raise
+
+
+class _Releasing:
+    def __init__(self, result, lock):
+        self.result, self.lock, self.released = result, lock, False
+
+    def __iter__(self):
+        return iter(self.result)
+
+    def close(self):
+        try:
+            if hasattr(self.result, "close"):
+                self.result.close()
+        finally:
+            if not self.released:
+                self.released = True
+                self.lock.release()
+
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session):
