@@ -263,3 +263,63 @@ class Gunicorn:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+class CpuShares:
+    """Where the machine's CPU went during a phase, from /proc: the server under test (its
+    gunicorn session), PostgreSQL's processes, this process (the clients) and everything else
+    (other work on the machine), in milliseconds per ``n`` requests, and how busy the machine
+    was. A process that ended during the phase is missed (the servers keep their connections).
+
+        shares = CpuShares(server.proc.pid)   # before
+        ...                                    # the phase
+        print(shares.per(n))                   # after: "server 1.62 ms, PostgreSQL ..."
+    """
+
+    TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+    def __init__(self, server_session: int):
+        self.session = server_session
+        self.start = self._read()
+        self.busy_start = self._machine()
+
+    def _read(self) -> dict[int, tuple[str, int]]:
+        found = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                text = (entry / "stat").read_text()
+            except OSError:
+                continue
+            comm = text[text.index("(") + 1 : text.rindex(")")]
+            fields = text[text.rindex(")") + 2 :].split()
+            session, ticks = int(fields[3]), int(fields[11]) + int(fields[12])
+            pid = int(entry.name)
+            if session == self.session:
+                kind = "server"
+            elif comm == "postgres" or comm.startswith("postgres:"):
+                kind = "PostgreSQL"
+            elif pid == os.getpid():
+                kind = "clients"
+            else:
+                kind = "other"
+            found[pid] = (kind, ticks)
+        return found
+
+    @staticmethod
+    def _machine() -> tuple[int, int]:
+        values = [int(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+        idle = values[3] + values[4]
+        return sum(values) - idle, sum(values)
+
+    def per(self, n: int) -> str:
+        end = self._read()
+        busy_end = self._machine()
+        ms: dict[str, float] = {"server": 0.0, "PostgreSQL": 0.0, "clients": 0.0, "other": 0.0}
+        for pid, (kind, ticks) in end.items():
+            before = self.start.get(pid, (kind, 0))[1]
+            ms[kind] += (ticks - before) / self.TICK * 1000 / max(n, 1)
+        busy = (busy_end[0] - self.busy_start[0]) / max(busy_end[1] - self.busy_start[1], 1)
+        parts = ", ".join(f"{kind} {value:.2f} ms" for kind, value in ms.items())
+        return f"CPU per request: {parts}; the machine {busy:.0%} busy"

@@ -61,6 +61,7 @@ class Run:
     seconds: float = 0.0
     samples: list[str] = field(default_factory=list)  # a few error bodies
     load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average before and after
+    cpu: str = ""  # where the machine's CPU went (_common.CpuShares)
 
     @property
     def ok(self) -> int:
@@ -166,7 +167,9 @@ def gunicorn(db, log: Path, args, settings: str) -> _common.Gunicorn:
 def burst(label: str, server: _common.Gunicorn, path: str, payloads, args) -> Run:
     run = Run(label)
     before = os.getloadavg()[0]
+    shares = _common.CpuShares(server.proc.pid)  # gunicorn leads its own session
     asyncio.run(_burst(run, server.url + path, payloads, args))
+    run.cpu = shares.per(run.sent)
     run.load = (before, os.getloadavg()[0])
     return run
 
@@ -323,6 +326,7 @@ def show(run: Run, check: dict[str, int], units: int) -> None:
     )
     pace = ", ".join(f"{rate:,.0f}" for rate in run.pace())
     print(f"   {run.label}: answers/s by fifth of the run: {pace}")
+    print(f"   {run.label}: {run.cpu}")
     if run.sent < units:
         print(f"   {run.label}: stopped at --max-seconds with {units - run.sent:,} unsent")
     if run.errors:

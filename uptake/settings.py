@@ -72,7 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "uptake.lib.middleware.CSPMiddleware",  # django-csp's, its policy built once (#20)
     # A database that cannot be reached: 503 with Retry-After, not a 500 (uptake/lib/guards.py).
     "uptake.lib.guards.DatabaseUnavailableMiddleware",
     # Sessions, log-in, OTP and messages: Django's and django-otp's own, which step aside

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from uptake.api.base import EXCEPTION_HANDLERS, RENDERER, TokenAuth
+from uptake.api.base import EXCEPTION_HANDLERS, RENDERER, BodyParser, TokenAuth
 from uptake.documents.api import router as documents_router
 from uptake.fieldwork.api import router as fieldwork_router
 from uptake.notify.api import router as notify_router
@@ -22,6 +22,7 @@ api = NinjaAPI(
     description="Daily reports of a campaign's units against its targets.",
     auth=TokenAuth(),
     renderer=RENDERER,
+    parser=BodyParser(),
     urls_namespace="api",
 )
 

@@ -218,11 +218,14 @@ def _json_body(request):
     size: DATA_UPLOAD_MAX_MEMORY_SIZE). None when it is not JSON (the API answers that)."""
     body = request.body  # RequestDataTooBig past DATA_UPLOAD_MAX_MEMORY_SIZE
     try:
-        return json.loads(body or b"null")
+        found = json.loads(body or b"null")
     except RecursionError:  # "[" * 100_000: deeper than Python's own stack
         raise TooDeep("body") from None
     except ValueError:
         return None
+    if body:  # the API's parser takes it from here (uptake.api.base.BodyParser): parsed once
+        request.parsed_json = found
+    return found
 
 
 def check_request(request) -> None:

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpResponse
-from ninja import Header, Query, Router, Schema, Status
+from ninja import Header, Query, Router, Schema
 from pydantic import ConfigDict, Field
 
 from uptake.accounts.models import profile_of
@@ -24,7 +24,7 @@ from uptake.api.base import (
     paged,
 )
 from uptake.api.idempotency import HEADER as IDEMPOTENCY_KEY
-from uptake.api.idempotency import KEY_HELP, idempotent
+from uptake.api.idempotency import KEY_HELP, idempotent, json_response
 from uptake.campaigns.models import Campaign
 from uptake.lib.dbrouter import reads_on_replica
 from uptake.reports.actions import ReportInvalid, check_date, find_submission, submit_report
@@ -91,6 +91,8 @@ class ReportOut(Schema):
 
 
 def report_out(report: Report) -> dict:
+    """The report as ReportOut describes it, field for field (POST /reports renders it as it
+    is; tests check it against the schema)."""
     tz = report.campaign.tz
     return {
         "campaign": report.campaign.slug,
@@ -100,8 +102,12 @@ def report_out(report: Report) -> dict:
         "status": report.status,
         "submitted_at": report.submitted_at.astimezone(tz).isoformat(),
         "first_submitted_at": report.first_submitted_at.astimezone(tz).isoformat(),
-        "figures": {
-            key: {**g, "percent": percent(g["installed"], g["with_smartphone"])}
+        "figures": {  # FiguresOut's fields, and only those
+            key: {
+                "with_smartphone": g["with_smartphone"],
+                "installed": g["installed"],
+                "percent": percent(g["installed"], g["with_smartphone"]),
+            }
             for key, g in report.figures.items()
         },
         "activities": report.activities,
@@ -166,7 +172,9 @@ def post_report(
             received_at=payload.received_at,
             via="api",
         )
-        return Status(201, report_out(report))
+        # ReportOut's shape (report_out writes its fields) rendered as it is: pydantic
+        # validating our own dict again was 3 % of a report's CPU (#20).
+        return json_response(report_out(report), 201)
 
     # With an Idempotency-Key, a retry gets the first answer and stores nothing new.
     return idempotent(request, idempotency_key, run, ReportOut)

@@ -121,9 +121,14 @@ class ReportIdempotencyTestCase(BaseTestCase):
         self.assertEqual(self.rows(), (0, 0, 0, 0))
 
     def test_a_crash_before_the_answer_is_kept_stores_neither_report_nor_key(self):
-        with mock.patch(
-            "uptake.api.idempotency.json_response", side_effect=RuntimeError("the process died")
-        ):
+        save = IdempotencyKey.save
+
+        def dies_before_the_answer_is_kept(key, *args, **kwargs):
+            if kwargs.get("update_fields"):  # the answer, written on the claimed key
+                raise RuntimeError("the process died")
+            return save(key, *args, **kwargs)
+
+        with mock.patch.object(IdempotencyKey, "save", dies_before_the_answer_is_kept):
             with self.assertRaises(RuntimeError):
                 self.send()
         self.assertEqual(self.rows(), (0, 0, 0, 0))
