@@ -283,7 +283,7 @@ class CpuShares:
         self.start = self._read()
         self.busy_start = self._machine()
 
-    def _read(self) -> dict[int, tuple[str, int]]:
+    def _read(self) -> dict[int, tuple[str, int, int]]:
         found = {}
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
@@ -294,7 +294,7 @@ class CpuShares:
                 continue
             comm = text[text.index("(") + 1 : text.rindex(")")]
             fields = text[text.rindex(")") + 2 :].split()
-            session, ticks = int(fields[3]), int(fields[11]) + int(fields[12])
+            session, user, system = int(fields[3]), int(fields[11]), int(fields[12])
             pid = int(entry.name)
             if session == self.session:
                 kind = "server"
@@ -304,7 +304,7 @@ class CpuShares:
                 kind = "clients"
             else:
                 kind = "other"
-            found[pid] = (kind, ticks)
+            found[pid] = (kind, user, system)
         return found
 
     @staticmethod
@@ -317,9 +317,15 @@ class CpuShares:
         end = self._read()
         busy_end = self._machine()
         ms: dict[str, float] = {"server": 0.0, "PostgreSQL": 0.0, "clients": 0.0, "other": 0.0}
-        for pid, (kind, ticks) in end.items():
-            before = self.start.get(pid, (kind, 0))[1]
-            ms[kind] += (ticks - before) / self.TICK * 1000 / max(n, 1)
+        kernel = dict.fromkeys(ms, 0.0)
+        scale = 1000 / self.TICK / max(n, 1)
+        for pid, (kind, user, system) in end.items():
+            _kind, user_before, system_before = self.start.get(pid, (kind, 0, 0))
+            ms[kind] += (user - user_before + system - system_before) * scale
+            kernel[kind] += (system - system_before) * scale
         busy = (busy_end[0] - self.busy_start[0]) / max(busy_end[1] - self.busy_start[1], 1)
-        parts = ", ".join(f"{kind} {value:.2f} ms" for kind, value in ms.items())
+        parts = ", ".join(
+            f"{kind} {value:.2f} ms ({kernel[kind]:.2f} in the kernel)"
+            for kind, value in ms.items()
+        )
         return f"CPU per request: {parts}; the machine {busy:.0%} busy"
