@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
@@ -445,19 +446,46 @@ class ManualReminder:
         return min(times) + REMIND_AGAIN_AFTER if times else None
 
 
-def recently_reminded(campaign: Campaign, now: datetime) -> dict[str, datetime]:
-    """The units reminded by hand within the hour, each with the last time it was."""
+# The scheduler's runs that remind every unit missing when they run.
+SCHEDULED_REMINDERS = (Job.MORNING_REMINDER, Job.AFTERNOON_REMINDER, Job.OVERDUE)
+
+
+def recently_reminded(
+    campaign: Campaign, day: date, now: datetime, missing: Iterable[str]
+) -> dict[str, datetime]:
+    """The units among ``missing`` (codes of units not reported ``day``) reminded within the
+    hour, each with the last time it was: by hand (a pressed reminder names its units), or by
+    the scheduler (its reminders and the overdue notice tell every unit then missing, and a
+    unit missing now was missing then)."""
     found: dict[str, datetime] = {}
+    since, missing = now - REMIND_AGAIN_AFTER, set(missing)
     runs = JobRun.objects.filter(
         campaign=campaign,
         job=Job.AFTERNOON_REMINDER,
         level__startswith=f"{MANUAL_LEVEL} ",
-        started_at__gt=now - REMIND_AGAIN_AFTER,
+        started_at__gt=since,
     ).values_list("result", "started_at")
     for result, started_at in runs:
         for code in (result or {}).get("units", []):
-            if code not in found or found[code] < started_at:
+            if code in missing and (code not in found or found[code] < started_at):
                 found[code] = started_at
+    scheduled = (
+        JobRun.objects.filter(
+            campaign=campaign,
+            day=day,
+            job__in=SCHEDULED_REMINDERS,
+            state=JobRun.State.DONE,
+            finished_at__gt=since,
+        )
+        .exclude(level__startswith=f"{MANUAL_LEVEL} ")
+        .order_by("-finished_at")
+        .values_list("finished_at", flat=True)
+        .first()
+    )
+    if scheduled is not None:
+        for code in missing:
+            if code not in found or found[code] < scheduled:
+                found[code] = scheduled
     return found
 
 
@@ -466,12 +494,22 @@ def remind_now(campaign: Campaign, day: date, rows: list[UnitRow], by) -> Manual
     afternoon reminder's message (``_remind``, the scheduler's own function) to the reporters of the
     units among ``rows`` that have not reported ``day``, except those reminded this way within
     the hour. It is a job run of its own, done at once (the scheduler never claims it), whose
-    notifications the sending loop sends like any run's; the audit trail says who pressed."""
+    notifications the sending loop sends like any run's; the audit trail says who pressed.
+    A unit reminded within the hour, by hand or by the scheduler, is left out and said so."""
+    with transaction.atomic():
+        # Two coordinators pressing at the same moment: the second waits for the first's
+        # reminder, then sees it (the campaign's row locked; SQLite's IMMEDIATE transactions
+        # take its one write lock at the start).
+        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+        return _remind_now(campaign, day, rows, by)
+
+
+def _remind_now(campaign: Campaign, day: date, rows: list[UnitRow], by) -> ManualReminder:
     from uptake.audit.models import log_action
 
     now = timezone.now()
     missing = [r for r in rows if r.status == Status.MISSING]
-    recent = recently_reminded(campaign, now)
+    recent = recently_reminded(campaign, day, now, [r.unit.code for r in missing])
     too_soon = [(r, recent[r.unit.code]) for r in missing if r.unit.code in recent]
     due = [r for r in missing if r.unit.code not in recent]
     if not due:

@@ -1,17 +1,23 @@
 """'Nhắc đơn vị chưa báo cáo' on the status page (#17): a coordinator sends today's reminder now
 to the reporters of the units not reported, through the scheduler's own reminder function; the
-audit trail says who pressed; a unit is reminded this way at most once an hour."""
+audit trail says who pressed; a unit is reminded at most once an hour, counting the scheduler's
+own reminders, even when two coordinators press at the same moment."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
+from unittest import mock
 
 import time_machine
 from django.contrib.messages import get_messages
 from django.test import override_settings
 
 from uptake.audit.models import AuditEntry
+from uptake.notify.jobs import recently_reminded, remind_now
 from uptake.notify.models import Job, JobRun, Kind, Notification
+from uptake.reports.summary import build_summary
+from uptake.reports.tests.threads import ThreadedTestCase
 from uptake.test import NOW, BaseTestCase
 
 STATUS = "/c/bluezone-2020/status/"
@@ -104,3 +110,71 @@ class StatusRemindTest(BaseTestCase):
             response = self.client.post(REMIND)
         self.assertIn("không có ai để nhắc", self.texts(response)[0])
         self.assertFalse(Notification.objects.exists())
+
+    def test_the_schedulers_own_reminder_counts_too(self):
+        # The 14:00-style reminder the scheduler sent 20 minutes ago told every unit then
+        # missing: pressing now would tell them again within the hour.
+        JobRun.objects.create(
+            campaign=self.campaign,
+            job=Job.AFTERNOON_REMINDER,
+            day=NOW.date(),
+            level="",
+            due_at=NOW - timedelta(minutes=20),
+            next_attempt_at=NOW - timedelta(minutes=20),
+            state=JobRun.State.DONE,
+            attempts=1,
+            started_at=NOW - timedelta(minutes=20),
+            finished_at=NOW - timedelta(minutes=20),
+        )
+        response = self.client.post(REMIND + "?root=870")
+        self.assertIn("chưa đầy một giờ", self.texts(response)[-1])
+        self.assertIn("Có thể nhắc lại từ 10:40.", self.texts(response)[-1])
+        self.assertFalse(Notification.objects.exists())
+        with time_machine.travel(NOW + timedelta(minutes=41), tick=False):
+            self.client.post(REMIND + "?root=870")
+        self.assertEqual(self.reminded_users(), {"lka", "nv"})
+
+    def test_a_scheduled_reminder_of_another_day_does_not_count(self):
+        JobRun.objects.create(
+            campaign=self.campaign,
+            job=Job.AFTERNOON_REMINDER,
+            day=NOW.date() - timedelta(days=1),
+            level="",
+            due_at=NOW - timedelta(minutes=20),
+            next_attempt_at=NOW - timedelta(minutes=20),
+            state=JobRun.State.DONE,
+            attempts=1,
+            started_at=NOW - timedelta(minutes=20),
+            finished_at=NOW - timedelta(minutes=20),
+        )
+        self.client.post(REMIND + "?root=870")
+        self.assertEqual(self.reminded_users(), {"lka", "nv"})
+
+
+class TwoCoordinatorsPressAtOnceTest(ThreadedTestCase):
+    def test_each_unit_is_reminded_once(self):
+        self.make_user("lka", "reporter", "870-LKA")
+        self.make_user("nv", "reporter", "870-NV")
+        hai = self.make_user("hai", "coordinator", "870")
+        day = self.campaign.today()
+
+        def press(user):
+            def work():
+                rows = build_summary(self.campaign, day, self.unit("870")).rows
+                return remind_now(self.campaign, day, rows, user)
+
+            return work
+
+        def slowly(*args):
+            # Between reading who was reminded and reminding: where a second press slipped in.
+            found = recently_reminded(*args)
+            time.sleep(0.3)
+            return found
+
+        # Nobody has reported: the four units of 870, whose reporters are lan, lka and nv.
+        with mock.patch("uptake.notify.jobs.recently_reminded", side_effect=slowly):
+            first, second = self.together(press(self.minh), press(hai))
+        self.assertEqual(sorted([len(first.reminded), len(second.reminded)]), [0, 4])
+        self.assertEqual(sorted([len(first.too_soon), len(second.too_soon)]), [0, 4])
+        self.assertEqual(Notification.objects.filter(kind=Kind.AFTERNOON_REMINDER).count(), 3)
+        self.assertEqual(JobRun.objects.count(), 1)
