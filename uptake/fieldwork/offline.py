@@ -29,7 +29,6 @@ PAGE = OfflinePage(
     cache_prefix="uptake-visits-",
     assets=PAGE_ASSETS + ICONS,
     kept=SITE_ASSETS,
-    worker="fieldwork/sw.js",
 )
 version, cache_name, assets = PAGE.version, PAGE.cache_name, PAGE.assets
 
@@ -44,16 +43,10 @@ def page_urls(campaign: Campaign) -> dict[str, str]:
     }
 
 
-def sw_context(campaign: Campaign) -> dict:
+def service_worker(campaign: Campaign) -> str:
     urls = page_urls(campaign)
     keep = list(assets().values()) + [urls["manifest"]] + [static(n) for n in SITE_ASSETS]
-    return {
-        "version": version(),
-        "cache": cache_name(),
-        "page": urls["page"],
-        "keep_json": json.dumps(keep),
-        "static_prefix": static(""),
-    }
+    return PAGE.worker(urls["page"], keep)
 
 
 def manifest(campaign: Campaign) -> str:

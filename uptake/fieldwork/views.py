@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -190,7 +189,7 @@ def service_worker(request, slug: str):
     """The visit page's service worker, served from the page's own folder so that its scope
     (``/c/<slug>/visits/``) covers the page and nothing else."""
     campaign = get_object_or_404(Campaign, slug=slug)
-    body = render_to_string("fieldwork/sw.js", offline.sw_context(campaign))
+    body = offline.service_worker(campaign)
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = reverse("fieldwork-visit", args=[campaign.slug])
     return response

@@ -88,9 +88,7 @@ def own_participations(user, campaign: Campaign, day) -> list[Participation]:
 # --- the page's files and its service worker ------------------------------------------------
 
 
-PAGE = OfflinePage(
-    cache_prefix=CACHE_PREFIX, assets=PAGE_ASSETS, kept=SITE_ASSETS, worker="imports/sw.js"
-)
+PAGE = OfflinePage(cache_prefix=CACHE_PREFIX, assets=PAGE_ASSETS, kept=SITE_ASSETS)
 version, cache_name, assets = PAGE.version, PAGE.cache_name, PAGE.assets
 
 
@@ -104,17 +102,10 @@ def urls(campaign: Campaign) -> dict[str, str]:
     }
 
 
-def sw_context(campaign: Campaign) -> dict:
+def service_worker(campaign: Campaign) -> str:
     u = urls(campaign)
     keep = list(assets().values()) + [u["manifest"]] + [static(n) for n in SITE_ASSETS]
-    return {
-        "cache": cache_name(),
-        "prefix": CACHE_PREFIX,
-        "page": u["page"],
-        "keep_json": json.dumps(keep),
-        "static_prefix": static(""),
-        "version": version(),
-    }
+    return PAGE.worker(u["page"], keep)
 
 
 def manifest(campaign: Campaign) -> str:

@@ -15,7 +15,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -229,7 +228,7 @@ def send(request, campaign: Campaign):
 @require_GET
 def send_sw(request, slug: str):
     campaign = get_object_or_404(Campaign, slug=slug)
-    body = render_to_string("imports/sw.js", offline.sw_context(campaign))
+    body = offline.service_worker(campaign)
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = offline.urls(campaign)["page"]
     response["Cache-Control"] = "no-cache"

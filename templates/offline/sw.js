@@ -1,15 +1,19 @@
-/* The offline daily form's service worker (scope: the form's folder). It keeps the page and
-   its files so that the form opens with no network at all; the page is asked from the network
-   first and from the cache when there is none or it is too slow. Reports are not its
-   business: the page keeps them (IndexedDB) and sends them itself. Version {{ version }}. */
+/* The service worker of a page that works with no network (uptake/lib/offline.py): the visit
+   page (#4) and the offline daily form (#16), each in its own folder, which is its scope. It
+   keeps the page and its files so that the page opens with no network at all. The page is
+   asked from the network first (fresh figures), and from the cache when there is none or it
+   is too slow; the files are versioned and come from the cache only. What the page stores
+   (visits, reports) is not its business: the page keeps it (IndexedDB) and sends it itself.
+   Version {{ version }}. */
 "use strict";
 var CACHE = "{{ cache }}";
 var PREFIX = "{{ prefix }}";
 var PAGE = "{{ page }}";
 var KEEP = {{ keep_json|safe }};
 var STATIC = "{{ static_prefix }}";
-var SLOW = 4000;
+var SLOW = 4000;  // ms: past this, a weak network loses to the kept page
 
+// Never keep a log-in page or an error in place of the page.
 function keepPage(cache, response) {
   if (response.ok && !response.redirected) return cache.put(PAGE, response.clone());
 }
@@ -35,7 +39,7 @@ self.addEventListener("activate", function (event) {
 function page(request) {
   return caches.open(CACHE).then(function (cache) {
     var network = fetch(request).then(function (r) {
-      if (r.status >= 500) throw new Error(r.status);
+      if (r.status >= 500) throw new Error(r.status);  // a server in trouble: the kept page
       keepPage(cache, r);
       return r;
     });
