@@ -3,6 +3,7 @@ watch on the console that fails the test on any error or Content-Security-Policy
 
     problems = watch(context)      # before the first page of the context
     log_in(page, base, "minh")     # the password, then the authenticator's code if asked
+    assert has_focus(page, "error-summary")   # waits for the browser's autofocus
     ...
     assert problems == []          # no console error, no CSP violation on any page visited
 """
@@ -58,6 +59,23 @@ def watch(context) -> list[str]:
         on_page(page)
     context.on("page", on_page)
     return problems
+
+
+def has_focus(page, element_id: str, timeout: float = 5000) -> bool:
+    """Whether the element ``element_id`` gets the focus within ``timeout`` ms. The browser
+    moves it (``autofocus``) at its next rendering after the element appears, not at once:
+    asking right after ``wait_for_selector`` raced it on a loaded machine."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(
+            "id => document.activeElement && document.activeElement.id === id",
+            arg=element_id,
+            timeout=timeout,
+        )
+    except PlaywrightTimeout:
+        return False
+    return True
 
 
 def code_now(key: bytes, last_t: int = -1, step: int = 30) -> str:

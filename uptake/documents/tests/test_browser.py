@@ -19,7 +19,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 
 from uptake.accounts.models import Profile
-from uptake.browser import CHROMIUM, log_in, watch
+from uptake.browser import CHROMIUM, has_focus, log_in, watch
 from uptake.campaigns.loader import load_campaign
 from uptake.documents.actions import make_draft
 from uptake.documents.models import Compilation, State
@@ -103,7 +103,7 @@ def test_the_coordinator_refreshes_writes_approves_and_downloads_the_report(
     # Early or with units missing: refused until the box is ticked; the error summary at the
     # top has the focus, the text stays as typed, nothing is approved.
     assert Compilation.objects.get().state == State.DRAFT
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert has_focus(page, "error-summary")
     assert "chưa báo cáo" in page.locator("#error-summary").inner_text()
     assert page.input_value("#id_situation").startswith("Các xã tiếp tục")
     page.check("#id_confirm")

@@ -14,7 +14,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 
 from uptake.accounts.models import Profile
-from uptake.browser import CHROMIUM, log_in, watch
+from uptake.browser import CHROMIUM, has_focus, log_in, watch
 from uptake.campaigns.loader import load_campaign
 from uptake.imports.models import QueuedReceipt
 from uptake.imports.tests.base import filled
@@ -88,7 +88,7 @@ def test_a_workbook_is_previewed_with_its_errors_then_stored(
     page.set_input_files("#f-file", str(path))
     page.click("form.upload button[type=submit]")
     page.wait_for_selector("#error-summary")
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert has_focus(page, "error-summary")
     assert page.locator("#row-5 .state.error").count() == 1
     assert "D" in page.locator("#row-5 .row-errors").inner_text()
     assert page.locator("#row-7 .state.ok").count() == 1

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.test import override_settings
 
 from uptake.accounts.models import Profile
-from uptake.browser import CHROMIUM, log_in, watch
+from uptake.browser import CHROMIUM, has_focus, log_in, watch
 from uptake.notify.models import Delivery, Kind, Notification
 from uptake.test import PASSWORD
 
@@ -68,7 +68,7 @@ def test_the_settings_and_account_pages_fit_and_a_wrong_number_is_summarised(
     page.fill("#id_phone", "0241234567")
     page.click("#phone button[type=submit]:not([name])")
     page.wait_for_load_state()
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert has_focus(page, "error-summary")
     assert fits(page)
     shoot(page, f"preferences-error-{size}")
 

@@ -14,7 +14,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 
 from uptake.accounts.models import Profile
-from uptake.browser import CHROMIUM, log_in, watch
+from uptake.browser import CHROMIUM, has_focus, log_in, watch
 from uptake.campaigns.loader import load_campaign
 from uptake.test import PASSWORD, VN, campaign_data
 from uptake.units.models import Unit
@@ -64,7 +64,7 @@ def test_a_refused_report_opens_on_its_error_summary_with_the_pair_aligned(
 
     summary = page.locator("#error-summary")
     assert summary.is_visible()
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert has_focus(page, "error-summary")
     # Above the fold: the top of the summary is within the phone's first screen.
     assert summary.bounding_box()["y"] < PHONE["height"]
     link = summary.locator("a[href='#id_870-TTT-staff__installed']")
@@ -84,7 +84,7 @@ def test_a_refused_report_opens_on_its_error_summary_with_the_pair_aligned(
 
     # The summary's link puts the focus in its field.
     link.click()
-    assert page.evaluate("document.activeElement.id") == "id_870-TTT-staff__installed"
+    assert has_focus(page, "id_870-TTT-staff__installed")
 
     page.set_viewport_size(DESKTOP)
     tops = [
