@@ -143,6 +143,8 @@ def unstorable(text: str) -> bool:
 
 def invisible(text: str) -> bool:
     """Holds an invisible formatting or control character (RLO, zero-width space, BOM...)."""
+    if text.isprintable():  # no Cc, Cf, Zl or Zp in it: the common case, checked in C
+        return False
     for ch in text:
         if ch.isprintable() or ch in ALLOWED_CONTROL or ch in ALLOWED_FORMAT:
             continue
