@@ -125,3 +125,20 @@ def browser():
         chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def today_at_ten():
+    """Today at 10:00 in Vietnam, the clock running from there (the browser tests' day: before
+    the 15:00 deadline, whatever the hour the suite runs)."""
+    from datetime import datetime
+
+    import time_machine
+
+    from uptake.test import VN
+
+    today = datetime.now(VN).date()
+    with time_machine.travel(
+        datetime(today.year, today.month, today.day, 10, 0, tzinfo=VN), tick=True
+    ):
+        yield today

@@ -6,11 +6,10 @@ No console error or CSP violation on any page."""
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import time_machine
 from django.contrib.auth import get_user_model
 
 from uptake.accounts.models import Profile
@@ -19,7 +18,7 @@ from uptake.campaigns.loader import load_campaign
 from uptake.imports.models import QueuedReceipt
 from uptake.imports.tests.base import filled
 from uptake.reports.models import Report, Revision
-from uptake.test import PASSWORD, VN, campaign_data
+from uptake.test import PASSWORD, campaign_data
 from uptake.units.models import Unit
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -36,15 +35,6 @@ def make_user(username: str, role: str, *codes: str):
     profile = Profile.objects.create(user=user, role=role)
     profile.units.set(Unit.objects.filter(code__in=codes))
     return user
-
-
-@pytest.fixture
-def today_at_ten():
-    today = datetime.now(VN).date()
-    with time_machine.travel(
-        datetime(today.year, today.month, today.day, 10, 0, tzinfo=VN), tick=True
-    ):
-        yield today
 
 
 def a_campaign(today):

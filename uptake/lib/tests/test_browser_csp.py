@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-import time_machine
 from django.contrib.auth import get_user_model
 
 from uptake.accounts.models import Profile
@@ -51,15 +50,6 @@ def make_user(username: str, role: str, *codes: str):
     profile = Profile.objects.create(user=user, role=role)
     profile.units.set(Unit.objects.filter(code__in=codes))
     return user
-
-
-@pytest.fixture
-def today_at_ten():
-    today = datetime.now(VN).date()
-    with time_machine.travel(
-        datetime(today.year, today.month, today.day, 10, 0, tzinfo=VN), tick=True
-    ):
-        yield today
 
 
 def a_campaign(today):

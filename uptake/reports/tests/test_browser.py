@@ -12,7 +12,6 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
-import time_machine
 from django.contrib.auth import get_user_model
 
 from uptake.accounts.models import Profile
@@ -49,15 +48,6 @@ def screenshot(page, name: str) -> None:
         page.set_viewport_size(size)
         page.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
     page.set_viewport_size(PHONE)
-
-
-@pytest.fixture
-def today_at_ten():
-    today = datetime.now(VN).date()
-    with time_machine.travel(
-        datetime(today.year, today.month, today.day, 10, 0, tzinfo=VN), tick=True
-    ):
-        yield today
 
 
 def test_a_reporter_submits_and_the_coordinator_sees_the_unit_on_time(

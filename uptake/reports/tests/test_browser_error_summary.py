@@ -6,17 +6,16 @@ Screenshots at 360 px and 1280 px go to /tmp/shots (not asserted: for people to 
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import time_machine
 from django.contrib.auth import get_user_model
 
 from uptake.accounts.models import Profile
 from uptake.browser import CHROMIUM, has_focus, log_in, watch
 from uptake.campaigns.loader import load_campaign
-from uptake.test import PASSWORD, VN, campaign_data
+from uptake.test import PASSWORD, campaign_data
 from uptake.units.models import Unit
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are safe.
@@ -30,15 +29,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
 ]
-
-
-@pytest.fixture
-def today_at_ten():
-    today = datetime.now(VN).date()
-    with time_machine.travel(
-        datetime(today.year, today.month, today.day, 10, 0, tzinfo=VN), tick=True
-    ):
-        yield today
 
 
 def test_a_refused_report_opens_on_its_error_summary_with_the_pair_aligned(

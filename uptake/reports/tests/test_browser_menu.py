@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-import time_machine
 from django.contrib.auth import get_user_model
 
 from uptake.accounts.models import Profile
@@ -33,15 +32,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
 ]
-
-
-@pytest.fixture
-def today_at_ten():
-    today = datetime.now(VN).date()
-    with time_machine.travel(
-        datetime(today.year, today.month, today.day, 10, 0, tzinfo=VN), tick=True
-    ):
-        yield today
 
 
 def test_the_menu_folds_on_a_phone_and_use_fills_the_form_in_place(

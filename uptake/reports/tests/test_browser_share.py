@@ -5,17 +5,16 @@ stood in for here, as headless Chromium has none) gets the picture as a PNG file
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import time_machine
 from django.contrib.auth import get_user_model
 
 from uptake.accounts.models import Profile
 from uptake.browser import CHROMIUM, log_in, watch
 from uptake.campaigns.loader import load_campaign
-from uptake.test import PASSWORD, VN, campaign_data
+from uptake.test import PASSWORD, campaign_data
 from uptake.units.models import Unit
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -38,15 +37,6 @@ navigator.share = function (data) {
   return Promise.resolve();
 };
 """
-
-
-@pytest.fixture
-def today_at_ten():
-    today = datetime.now(VN).date()
-    with time_machine.travel(
-        datetime(today.year, today.month, today.day, 10, 0, tzinfo=VN), tick=True
-    ):
-        yield today
 
 
 def test_the_share_button_downloads_or_shares_the_days_picture(

@@ -5,18 +5,17 @@ typed as dd/mm/yyyy in an English browser, the two exports with the page's filte
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import time_machine
 from django.contrib.auth import get_user_model
 
 from uptake.accounts.models import Profile
 from uptake.browser import CHROMIUM, log_in, watch
 from uptake.campaigns.loader import load_campaign
 from uptake.notify.models import Notification
-from uptake.test import PASSWORD, VN, campaign_data
+from uptake.test import PASSWORD, campaign_data
 from uptake.units.models import Unit
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -35,15 +34,6 @@ def make_user(username: str, role: str, *codes: str):
     user = get_user_model().objects.create_user(username, password=PASSWORD)
     Profile.objects.create(user=user, role=role).units.set(Unit.objects.filter(code__in=codes))
     return user
-
-
-@pytest.fixture
-def today_at_ten():
-    today = datetime.now(VN).date()
-    with time_machine.travel(
-        datetime(today.year, today.month, today.day, 10, 0, tzinfo=VN), tick=True
-    ):
-        yield today
 
 
 def test_the_coordinators_tools_on_the_status_page(
