@@ -42,6 +42,22 @@ class StatusRemindTest(BaseTestCase):
             )
         )
 
+    def scheduled_reminder(self, day, minutes_ago: int = 20) -> JobRun:
+        """The scheduler's afternoon reminder of ``day``, done ``minutes_ago`` minutes ago."""
+        at = NOW - timedelta(minutes=minutes_ago)
+        return JobRun.objects.create(
+            campaign=self.campaign,
+            job=Job.AFTERNOON_REMINDER,
+            day=day,
+            level="",
+            due_at=at,
+            next_attempt_at=at,
+            state=JobRun.State.DONE,
+            attempts=1,
+            started_at=at,
+            finished_at=at,
+        )
+
     def texts(self, response) -> list[str]:
         """The messages waiting after ``response``, the latest last."""
         return [str(m) for m in get_messages(response.wsgi_request)]
@@ -114,18 +130,7 @@ class StatusRemindTest(BaseTestCase):
     def test_the_schedulers_own_reminder_counts_too(self):
         # The 14:00-style reminder the scheduler sent 20 minutes ago told every unit then
         # missing: pressing now would tell them again within the hour.
-        JobRun.objects.create(
-            campaign=self.campaign,
-            job=Job.AFTERNOON_REMINDER,
-            day=NOW.date(),
-            level="",
-            due_at=NOW - timedelta(minutes=20),
-            next_attempt_at=NOW - timedelta(minutes=20),
-            state=JobRun.State.DONE,
-            attempts=1,
-            started_at=NOW - timedelta(minutes=20),
-            finished_at=NOW - timedelta(minutes=20),
-        )
+        self.scheduled_reminder(NOW.date())
         response = self.client.post(REMIND + "?root=870")
         self.assertIn("chưa đầy một giờ", self.texts(response)[-1])
         self.assertIn("Có thể nhắc lại từ 10:40.", self.texts(response)[-1])
@@ -135,18 +140,7 @@ class StatusRemindTest(BaseTestCase):
         self.assertEqual(self.reminded_users(), {"lka", "nv"})
 
     def test_a_scheduled_reminder_of_another_day_does_not_count(self):
-        JobRun.objects.create(
-            campaign=self.campaign,
-            job=Job.AFTERNOON_REMINDER,
-            day=NOW.date() - timedelta(days=1),
-            level="",
-            due_at=NOW - timedelta(minutes=20),
-            next_attempt_at=NOW - timedelta(minutes=20),
-            state=JobRun.State.DONE,
-            attempts=1,
-            started_at=NOW - timedelta(minutes=20),
-            finished_at=NOW - timedelta(minutes=20),
-        )
+        self.scheduled_reminder(NOW.date() - timedelta(days=1))
         self.client.post(REMIND + "?root=870")
         self.assertEqual(self.reminded_users(), {"lka", "nv"})
 
