@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import time_machine
+from django.db import connection
 
 from uptake.test import VN, BaseTestCase, figures
 
@@ -149,8 +150,9 @@ class UnitReportsTestCase(BaseTestCase):
         headers = self.bearer(self.lan)
         url = URL.format("870-TTT")
         self.submit("870-TTT", day=date(2020, 8, 14), user=self.lan)
-        # Seven queries: the profile and its units come with the token, whose use is written.
-        with self.assertNumQueries(7):
+        # Seven queries: the profile and its units come with the token, whose use is written
+        # (in the same statement on PostgreSQL, #20: six there).
+        with self.assertNumQueries(6 if connection.vendor == "postgresql" else 7):
             self.client.get(url, **headers)
         for day in (15, 16, 17):
             self.submit("870-TTT", day=date(2020, 8, day), user=self.lan)
