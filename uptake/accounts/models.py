@@ -201,8 +201,8 @@ class ApiToken(models.Model):
         the token, its user, the user's profile and the paths of the profile's units, a row
         per unit. Its use is recorded at most once a minute (``USE_RECORDED_EVERY``).
         On PostgreSQL the same statement records the use (#20: a statement and a commit fewer
-        on every phone's first call of the day), in an UPDATE that runs only when the SELECT
-        found the token: the row read is the token as it was before.
+        on each first call of a minute, which at 15:00 is every phone's), in an UPDATE that
+        runs only when the SELECT found an active token: the row read is the token as it was.
         """
         now, key_hash = timezone.now(), cls.hash(token)
         since = now - cls.USE_RECORDED_EVERY
