@@ -281,7 +281,7 @@ def check_request(request) -> None:
         if unstorable(text):
             raise Refused(status, where, _cannot_store())
     for where, text in texts:
-        if not any(name in where.lower() for name in UNCHECKED_FIELDS) and invisible(text):
+        if invisible(text) and not any(name in where.lower() for name in UNCHECKED_FIELDS):
             raise Refused(status, where, _invisible_message())
 
 
