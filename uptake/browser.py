@@ -1,6 +1,9 @@
-"""What every browser test shares: Chromium's arguments, the log-in with its second step, and a
-watch on the console that fails the test on any error or Content-Security-Policy violation.
+"""What every browser test shares: Chromium's arguments, the viewports, the module's marks, the
+log-in with its second step, and a watch on the console that fails the test on any error or
+Content-Security-Policy violation.
 
+    pytestmark = marks()           # marked ``browser``, skipped where Chromium is missing
+    context = browser.new_context(viewport=PHONE)
     problems = watch(context)      # before the first page of the context
     log_in(page, base, "minh")     # the password, then the authenticator's code if asked
     assert has_focus(page, "error-summary")   # waits for the browser's autofocus
@@ -11,7 +14,9 @@ watch on the console that fails the test on any error or Content-Security-Policy
 from __future__ import annotations
 
 import base64
+import os
 import time
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django_otp.oath import totp
@@ -19,7 +24,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from uptake.test import PASSWORD
 
+# Playwright's sync API runs an event loop in the thread that drives it; the ORM calls made
+# beside it (a test's own) are safe there, and Django is told so.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
 CHROMIUM = "/usr/bin/chromium"
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+SHOTS = Path("/tmp/shots")  # screenshots the tests leave to look at
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -40,6 +52,18 @@ document.addEventListener("securitypolicyviolation", function (e) {
   console.error(text);
 });
 """
+
+
+def marks() -> list:
+    """A browser test module's ``pytestmark``: marked ``browser``, skipped without Chromium."""
+    import pytest
+
+    return [
+        pytest.mark.browser,
+        pytest.mark.skipif(
+            not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"
+        ),
+    ]
 
 
 def watch(context) -> list[str]:

@@ -172,6 +172,21 @@ class VerifiedClient(Client):
         return True
 
 
+def make_user(username: str, role: str, *codes: str):
+    """A persona: a user of ``role`` (an admin is staff and superuser) over the units ``codes``,
+    whose password is PASSWORD."""
+    user = get_user_model().objects.create_user(
+        username,
+        f"{username}@example.org",
+        PASSWORD,
+        is_staff=role == "admin",
+        is_superuser=role == "admin",
+    )
+    profile = Profile.objects.create(user=user, role=role)
+    profile.units.set(Unit.objects.filter(code__in=codes))
+    return user
+
+
 class BaseTestCase(TestCase):
     """Loads the campaign and the personas; the clock stands at NOW. ``self.client`` logs
     coordinators and admins in with their second factor (VerifiedClient)."""
@@ -191,16 +206,7 @@ class BaseTestCase(TestCase):
         self.root = self.make_user("root", "admin")
 
     def make_user(self, username: str, role: str, *codes: str):
-        user = get_user_model().objects.create_user(
-            username,
-            f"{username}@example.org",
-            PASSWORD,
-            is_staff=role == "admin",
-            is_superuser=role == "admin",
-        )
-        profile = Profile.objects.create(user=user, role=role)
-        profile.units.set(Unit.objects.filter(code__in=codes))
-        return user
+        return make_user(username, role, *codes)
 
     def login(self, user) -> None:
         """Log ``user`` in on ``self.client``, with the second factor when they need one."""

@@ -9,41 +9,23 @@ days around it. A screenshot of the page goes to /tmp/shots (for people to look 
 from __future__ import annotations
 
 import io
-import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import docx
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
 
-from uptake.accounts.models import Profile
-from uptake.browser import CHROMIUM, has_focus, log_in, watch
+from uptake.browser import SHOTS, has_focus, log_in, marks, watch
 from uptake.campaigns.loader import load_campaign
 from uptake.documents.actions import make_draft
 from uptake.documents.models import Compilation, State
 from uptake.documents.tests.base import district_data, figures_of
 from uptake.reports.actions import submit_report
-from uptake.test import PASSWORD, VN
+from uptake.test import VN, make_user
 from uptake.units.models import Unit
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls of the test are safe.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-SHOTS = Path("/tmp/shots")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
-
-
-def make_user(username: str, role: str, *codes: str):
-    user = get_user_model().objects.create_user(username, password=PASSWORD)
-    profile = Profile.objects.create(user=user, role=role)
-    profile.units.set(Unit.objects.filter(code__in=codes))
-    return user
+pytestmark = marks()
 
 
 @pytest.fixture

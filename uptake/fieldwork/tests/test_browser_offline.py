@@ -7,9 +7,7 @@ around it; the page's own clock is set to the same moment. Screenshots go to /tm
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -17,23 +15,14 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from uptake.accounts.models import Profile
-from uptake.browser import CHROMIUM, watch
+from uptake.browser import PHONE, SHOTS, marks, watch
 from uptake.campaigns.loader import load_campaign
 from uptake.fieldwork.models import Team, Visit
 from uptake.fieldwork.tests.base import fieldwork_campaign
 from uptake.test import PASSWORD, VN
 from uptake.units.models import Unit
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls of the test are safe.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-PHONE = {"width": 360, "height": 740}
-SHOTS = Path("/tmp/shots")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = marks()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ OperationalError makes the real server answer its real 503 (uptake/lib/guards.py
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from unittest import mock
 
@@ -16,19 +15,16 @@ from django.db import OperationalError
 from playwright.sync_api import expect
 
 from uptake.accounts.models import Profile
-from uptake.browser import watch
+from uptake.browser import PHONE, watch
 from uptake.campaigns.loader import load_campaign
 from uptake.fieldwork.models import Team, Visit
 from uptake.fieldwork.tests.base import fieldwork_campaign
 from uptake.fieldwork.tests.test_browser_offline import (  # noqa: F401 (fixtures)
-    PHONE,
     nine_today,
     pytestmark,
 )
 from uptake.test import PASSWORD
 from uptake.units.models import Unit
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 
 def test_visits_stay_waiting_through_a_503_and_a_429_and_are_sent_after(

@@ -5,36 +5,17 @@ No console error or CSP violation on any page."""
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
-from django.contrib.auth import get_user_model
-
-from uptake.accounts.models import Profile
-from uptake.browser import CHROMIUM, has_focus, log_in, watch
+from uptake.browser import has_focus, log_in, marks, watch
 from uptake.campaigns.loader import load_campaign
 from uptake.imports.models import QueuedReceipt
 from uptake.imports.tests.base import filled
 from uptake.reports.models import Report, Revision
-from uptake.test import PASSWORD, campaign_data
-from uptake.units.models import Unit
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from uptake.test import campaign_data, make_user
 
 SLUG = "bluezone-imports"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
-
-
-def make_user(username: str, role: str, *codes: str):
-    user = get_user_model().objects.create_user(username, password=PASSWORD)
-    profile = Profile.objects.create(user=user, role=role)
-    profile.units.set(Unit.objects.filter(code__in=codes))
-    return user
+pytestmark = marks()
 
 
 def a_campaign(today):

@@ -9,16 +9,10 @@ too: to 10:00 today in Hồng Ngự (a real date, so that the browser keeps its 
 
 from __future__ import annotations
 
-import os
 import uuid
 from datetime import datetime, timedelta
-from pathlib import Path
 
-import pytest
-from django.contrib.auth import get_user_model
-
-from uptake.accounts.models import Profile
-from uptake.browser import CHROMIUM, log_in, watch
+from uptake.browser import log_in, marks, watch
 from uptake.campaigns.loader import load_campaign
 from uptake.documents.actions import make_draft
 from uptake.documents.tests.base import district_data
@@ -29,27 +23,12 @@ from uptake.notify.models import Kind, Notification
 from uptake.quality.actions import record_inspection, refresh_flags
 from uptake.quality.models import Flag, StaffMember
 from uptake.reports.actions import submit_report
-from uptake.test import PASSWORD, VN, figures
+from uptake.test import VN, figures, make_user
 from uptake.units.models import Unit
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls of the test are safe.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 SLUG = "bluezone-csp"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
-
-
-def make_user(username: str, role: str, *codes: str):
-    user = get_user_model().objects.create_user(
-        username, password=PASSWORD, is_staff=role == "admin", is_superuser=role == "admin"
-    )
-    profile = Profile.objects.create(user=user, role=role)
-    profile.units.set(Unit.objects.filter(code__in=codes))
-    return user
+pytestmark = marks()
 
 
 def a_campaign(today):

@@ -14,7 +14,6 @@ at; UPTAKE_PAGES=dashboard opens only the URLs that contain it (a quick look, no
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -25,18 +24,11 @@ from django.utils.http import urlencode
 from uptake.accounts.tests import (
     test_access_walk as access_walk,
 )  # not its names: pytest would run it
-from uptake.browser import CHROMIUM
+from uptake.browser import DESKTOP, PHONE, marks
 from uptake.test import NOW, VerifiedClient
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+pytestmark = marks()
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
-
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 900}
 # Pages that are not uptake's own HTML: the API's Swagger UI, a service worker, files.
 NOT_PAGES = {"openapi-view", "openapi-json", "api-root", "favicon"}
 

@@ -13,16 +13,11 @@ from django.contrib.auth import get_user_model
 from django.test import override_settings
 
 from uptake.accounts.models import Profile
-from uptake.browser import CHROMIUM, has_focus, log_in, watch
+from uptake.browser import has_focus, log_in, marks, watch
 from uptake.notify.models import Delivery, Kind, Notification
 from uptake.test import PASSWORD
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = marks()
 SIZES = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 900}}
 SMS_ON = {
     "SMS_PROVIDER": "esms",

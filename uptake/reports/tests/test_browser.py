@@ -7,38 +7,15 @@ around it. Screenshots at 360 px and 1280 px go to /tmp/shots (not asserted: for
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, time, timedelta
-from pathlib import Path
 
-import pytest
-from django.contrib.auth import get_user_model
-
-from uptake.accounts.models import Profile
-from uptake.browser import CHROMIUM, log_in, watch
+from uptake.browser import DESKTOP, PHONE, SHOTS, log_in, marks, watch
 from uptake.campaigns.loader import load_campaign
 from uptake.reports.actions import submit_report
-from uptake.test import PASSWORD, VN, campaign_data, figures
+from uptake.test import VN, campaign_data, figures, make_user
 from uptake.units.models import Unit
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls of the test are safe.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-SHOTS = Path("/tmp/shots")
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 900}
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
-
-
-def make_user(username: str, role: str, *codes: str):
-    user = get_user_model().objects.create_user(username, password=PASSWORD)
-    profile = Profile.objects.create(user=user, role=role)
-    profile.units.set(Unit.objects.filter(code__in=codes))
-    return user
+pytestmark = marks()
 
 
 def screenshot(page, name: str) -> None:

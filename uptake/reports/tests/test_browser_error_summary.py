@@ -5,30 +5,17 @@ Screenshots at 360 px and 1280 px go to /tmp/shots (not asserted: for people to 
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
 from django.contrib.auth import get_user_model
 
 from uptake.accounts.models import Profile
-from uptake.browser import CHROMIUM, has_focus, log_in, watch
+from uptake.browser import DESKTOP, PHONE, SHOTS, has_focus, log_in, marks, watch
 from uptake.campaigns.loader import load_campaign
 from uptake.test import PASSWORD, campaign_data
 from uptake.units.models import Unit
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls of the test are safe.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-SHOTS = Path("/tmp/shots")
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 900}
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = marks()
 
 
 def test_a_refused_report_opens_on_its_error_summary_with_the_pair_aligned(

@@ -5,16 +5,13 @@ nothing sent). Screenshots go to /tmp/shots (not asserted: for people to look).
 
 from __future__ import annotations
 
-import os
 import uuid
 from datetime import datetime, timedelta
-from pathlib import Path
 
-import pytest
 from django.contrib.auth import get_user_model
 
 from uptake.accounts.models import Profile
-from uptake.browser import CHROMIUM, log_in, watch
+from uptake.browser import DESKTOP, PHONE, SHOTS, log_in, marks, watch
 from uptake.campaigns.loader import load_campaign
 from uptake.fieldwork.actions import record_visit
 from uptake.fieldwork.tests.base import fieldwork_campaign
@@ -22,16 +19,7 @@ from uptake.reports.models import Report
 from uptake.test import PASSWORD, VN
 from uptake.units.models import Unit
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-SHOTS = Path("/tmp/shots")
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 900}
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = marks()
 
 
 def test_the_menu_folds_on_a_phone_and_use_fills_the_form_in_place(

@@ -6,26 +6,16 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
 from django.contrib.auth import get_user_model
 
 from uptake.accounts.models import Profile
-from uptake.browser import CHROMIUM, log_in, watch
+from uptake.browser import PHONE, SHOTS, log_in, marks, watch
 from uptake.campaigns.loader import load_campaign
 from uptake.test import PASSWORD, campaign_data
 from uptake.units.models import Unit
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-PHONE = {"width": 360, "height": 740}
-SHOTS = Path("/tmp/shots")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = marks()
 
 # A phone's share sheet, as far as the page can tell: it takes files and remembers them.
 SHARE_SHEET = """

@@ -4,36 +4,14 @@ typed as dd/mm/yyyy in an English browser, the two exports with the page's filte
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
-from django.contrib.auth import get_user_model
-
-from uptake.accounts.models import Profile
-from uptake.browser import CHROMIUM, log_in, watch
+from uptake.browser import DESKTOP, PHONE, SHOTS, log_in, marks, watch
 from uptake.campaigns.loader import load_campaign
 from uptake.notify.models import Notification
-from uptake.test import PASSWORD, campaign_data
-from uptake.units.models import Unit
+from uptake.test import campaign_data, make_user
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-SHOTS = Path("/tmp/shots")
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 900}
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
-
-
-def make_user(username: str, role: str, *codes: str):
-    user = get_user_model().objects.create_user(username, password=PASSWORD)
-    Profile.objects.create(user=user, role=role).units.set(Unit.objects.filter(code__in=codes))
-    return user
+pytestmark = marks()
 
 
 def test_the_coordinators_tools_on_the_status_page(
